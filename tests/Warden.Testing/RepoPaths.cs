@@ -13,7 +13,11 @@ public static class RepoPaths
     {
         get
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Parent?.Name ?? "Debug";
+#if DEBUG
+            const string configuration = "Debug";
+#else
+            const string configuration = "Release";
+#endif
             var path = Path.Combine(Root, "src", "Warden", "bin", configuration, "net10.0", "Warden.dll");
             if (!File.Exists(path))
             {

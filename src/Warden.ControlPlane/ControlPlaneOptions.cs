@@ -1,0 +1,14 @@
+namespace Warden.ControlPlane;
+
+/// <summary>Settings of the control plane (configuration section <c>ControlPlane</c>).</summary>
+public sealed class ControlPlaneOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "ControlPlane";
+
+    /// <summary>The URL the control plane listens on (console, admin API <c>/api</c>, internal <c>/internal</c>).</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8081";
+
+    /// <summary>The token gateways present on the internal endpoints (snapshots, usage ingest).</summary>
+    public string? InternalToken { get; set; }
+}

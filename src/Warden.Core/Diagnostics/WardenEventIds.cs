@@ -1,0 +1,26 @@
+namespace Warden.Core.Diagnostics;
+
+/// <summary>
+/// The single registry of log event ids, so an id means one thing across all components and can be alerted on.
+/// Ranges: 1xxx host, 2xxx control plane, 3xxx gateway, 4xxx storage, 5xxx mock provider.
+/// </summary>
+public static class WardenEventIds
+{
+    public const int HostStarting = 1000;
+    public const int HostListening = 1001;
+    public const int HostStopping = 1002;
+    public const int HostConfigurationInvalid = 1003;
+
+    public const int MigrationsApplied = 2000;
+    public const int MigrationsUpToDate = 2001;
+    public const int StartupFailed = 2002;
+    public const int ControlPlaneReady = 2003;
+
+    public const int GatewayNotReady = 3000;
+    public const int UsageRecorded = 3001;
+    public const int UpstreamAttemptFailed = 3002;
+    public const int UpstreamStreamBroken = 3003;
+    public const int ClientDisconnectedDraining = 3004;
+    public const int CredentialUnavailable = 3005;
+    public const int SnapshotApplied = 3006;
+}

@@ -1,0 +1,10 @@
+using Warden.Core.Usage;
+using Warden.Gateway.Pipeline;
+
+namespace Warden.Gateway.Forwarding;
+
+/// <inheritdoc />
+internal sealed class UsageOutcomeFeature : IUsageOutcomeFeature
+{
+    public TokenUsage? Usage { get; set; }
+}

@@ -1,0 +1,10 @@
+using Warden.Core.Usage;
+
+namespace Warden.Gateway.Pipeline;
+
+/// <summary>The usage the provider stage ended with, for the gates that settle after it (budget, limits).</summary>
+public interface IUsageOutcomeFeature
+{
+    /// <summary>Tokens consumed by the request's successful attempt, or null when nothing was consumed.</summary>
+    TokenUsage? Usage { get; }
+}

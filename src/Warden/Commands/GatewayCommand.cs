@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Warden.Configuration;
+using Warden.Gateway;
+using Warden.Gateway.Hosting;
+using Warden.Hosting;
+
+namespace Warden.Commands;
+
+/// <summary><c>warden gateway</c>: the data plane alone.</summary>
+internal static class GatewayCommand
+{
+    private static readonly ConfigFlag s_url = new("--url", "Gateway:Url", "URL the gateway listens on.", "URL");
+    private static readonly ConfigFlag s_controlPlaneUrl = new("--control-plane-url", "Gateway:ControlPlaneUrl", "URL of the control plane to take configuration from.", "URL");
+    private static readonly ConfigFlag s_maxRequestBytes = new("--max-request-bytes", "Gateway:MaxRequestBytes", "Largest accepted request body in bytes (default 10485760).", "BYTES");
+
+    private static readonly ConfigFlag[] s_flags = [s_url, s_controlPlaneUrl, s_maxRequestBytes];
+
+    public static Command Create()
+    {
+        var command = new Command("gateway", """
+            Run the data plane (OpenAI-compatible API, MCP, /healthz, /readyz, /metrics) without a control plane.
+            It holds no configuration of its own: until it has applied a snapshot from the control plane, API calls
+            get 503 not_ready and /readyz fails. The internal token is read from Gateway:InternalToken
+            (env WARDEN__Gateway__InternalToken), never from the command line.
+
+            Examples:
+              WARDEN__Gateway__InternalToken=$(cat /run/secrets/internal-token) \
+                warden gateway --url http://0.0.0.0:8080 --control-plane-url http://warden-control-plane:8081
+            """);
+        foreach (var flag in s_flags)
+        {
+            command.Options.Add(flag.Option);
+        }
+
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var configuration = WardenConfiguration.Build(parseResult, s_flags);
+        var reader = new OptionsReader(configuration);
+        var options = reader.Read(GatewayOptions.Section, new GatewayOptionsValidator { Standalone = true });
+        reader.ThrowIfInvalid();
+
+        var builder = GatewayApplication.CreateBuilder(options);
+        builder.Configuration.AddConfiguration(configuration);
+        LoggingSetup.Configure(builder.Logging, configuration, "json");
+        var app = builder.Build().UseGateway();
+        return await HostRunner.RunAsync([app], null, cancellationToken);
+    }
+}
