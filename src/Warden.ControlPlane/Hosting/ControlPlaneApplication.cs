@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.ControlPlane.Demo;
+using Warden.ControlPlane.Reconcile;
 using Warden.Storage;
 
 namespace Warden.ControlPlane.Hosting;
@@ -20,6 +22,9 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(options);
         builder.Services.AddWardenStorage(storage);
         builder.Services.AddSingleton<ControlPlaneReadiness>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SnapshotBuilder>();
+        builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService<ControlPlaneStartupService>();
         return builder;
     }

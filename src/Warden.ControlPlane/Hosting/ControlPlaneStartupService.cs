@@ -1,25 +1,44 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Warden.ControlPlane.Demo;
+using Warden.ControlPlane.Reconcile;
+using Warden.Core.Diagnostics;
 using Warden.Storage;
 
 namespace Warden.ControlPlane.Hosting;
 
 /// <summary>
-/// Start-up work of the control plane, run after Kestrel listens so probes answer meanwhile: apply pending migrations
-/// (under the migration lock, so only one replica migrates), then report ready. A failure stops the process.
+/// Start-up and reconcile loop of the control plane, run after Kestrel listens so probes answer meanwhile: apply
+/// pending migrations (under the migration lock, so only one replica migrates), seed the demo when asked, build and
+/// publish the first snapshot, report ready; then rebuild periodically so changes made directly in the database (a
+/// restore, for instance) reach gateways too. A start-up failure stops the process.
 /// </summary>
 internal sealed partial class ControlPlaneStartupService : BackgroundService
 {
+    /// <summary>How often the periodic reconcile rebuilds the snapshot.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(5);
+
     private readonly WardenDatabase _database;
+    private readonly SnapshotBuilder _builder;
+    private readonly IEnumerable<ISnapshotPublisher> _publishers;
+    private readonly DemoSeeder _demoSeeder;
+    private readonly DemoOptions? _demo;
     private readonly ControlPlaneReadiness _readiness;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
     private readonly ILogger<ControlPlaneStartupService> _logger;
 
-    public ControlPlaneStartupService(WardenDatabase database, ControlPlaneReadiness readiness, IHostApplicationLifetime lifetime, ILogger<ControlPlaneStartupService> logger)
+    public ControlPlaneStartupService(WardenDatabase database, SnapshotBuilder builder, IEnumerable<ISnapshotPublisher> publishers, DemoSeeder demoSeeder,
+        ControlPlaneReadiness readiness, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ControlPlaneStartupService> logger, DemoOptions? demo = null)
     {
         _database = database;
+        _builder = builder;
+        _publishers = publishers;
+        _demoSeeder = demoSeeder;
+        _demo = demo;
         _readiness = readiness;
         _lifetime = lifetime;
+        _time = time;
         _logger = logger;
     }
 
@@ -37,31 +56,78 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
                 LogMigrationsUpToDate(_logger);
             }
 
+            string? demoKey = null;
+            if (_demo is not null)
+            {
+                demoKey = await _demoSeeder.SeedAsync(_demo.MockProviderApiBase, stoppingToken);
+            }
+
+            await ReconcileAsync(stoppingToken);
             _readiness.MarkReady();
             LogReady(_logger);
+            if (_demo is not null)
+            {
+                _demo.Seeded.TrySetResult(new DemoInfo(new Uri(_demo.GatewayUrl, "/v1").ToString(), demoKey!, DemoSeeder.ChatModel));
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            return;
         }
 #pragma warning disable CA1031 // Any start-up failure must stop the process with a clear log line, whatever its type.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             LogStartupFailed(_logger, ex);
+            _demo?.Seeded.TrySetException(ex);
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
+            return;
+        }
+
+        using var timer = new PeriodicTimer(ReconcileInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+#pragma warning disable CA1031 // A failed periodic reconcile (database briefly down) is logged and retried; gateways keep their snapshot.
+                catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+                {
+                    LogReconcileFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
-    [LoggerMessage(EventId = Core.Diagnostics.WardenEventIds.MigrationsApplied, Level = LogLevel.Information, Message = "Applied {Count} database migration(s): {Migrations}")]
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _builder.BuildAsync(cancellationToken);
+        foreach (var publisher in _publishers)
+        {
+            publisher.Publish(snapshot);
+        }
+    }
+
+    [LoggerMessage(EventId = WardenEventIds.MigrationsApplied, Level = LogLevel.Information, Message = "Applied {Count} database migration(s): {Migrations}")]
     private static partial void LogMigrationsApplied(ILogger logger, int count, IReadOnlyList<string> migrations);
 
-    [LoggerMessage(EventId = Core.Diagnostics.WardenEventIds.MigrationsUpToDate, Level = LogLevel.Information, Message = "Database schema is up to date")]
+    [LoggerMessage(EventId = WardenEventIds.MigrationsUpToDate, Level = LogLevel.Information, Message = "Database schema is up to date")]
     private static partial void LogMigrationsUpToDate(ILogger logger);
 
-    [LoggerMessage(EventId = Core.Diagnostics.WardenEventIds.ControlPlaneReady, Level = LogLevel.Information, Message = "Control plane ready")]
+    [LoggerMessage(EventId = WardenEventIds.ControlPlaneReady, Level = LogLevel.Information, Message = "Control plane ready")]
     private static partial void LogReady(ILogger logger);
 
-    [LoggerMessage(EventId = Core.Diagnostics.WardenEventIds.StartupFailed, Level = LogLevel.Critical, Message = "Control-plane start-up failed; stopping")]
+    [LoggerMessage(EventId = WardenEventIds.StartupFailed, Level = LogLevel.Critical, Message = "Control-plane start-up failed; stopping")]
     private static partial void LogStartupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = WardenEventIds.ReconcileFailed, Level = LogLevel.Error, Message = "Periodic reconcile failed; gateways keep their last snapshot")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 }

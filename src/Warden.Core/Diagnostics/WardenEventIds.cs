@@ -15,6 +15,7 @@ public static class WardenEventIds
     public const int MigrationsUpToDate = 2001;
     public const int StartupFailed = 2002;
     public const int ControlPlaneReady = 2003;
+    public const int ReconcileFailed = 2004;
 
     public const int GatewayNotReady = 3000;
     public const int UsageRecorded = 3001;

@@ -6,6 +6,12 @@ using Warden.ControlPlane.Hosting;
 using Warden.Gateway;
 using Warden.Gateway.Hosting;
 using Warden.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.ControlPlane.Demo;
+using Warden.ControlPlane.Reconcile;
+using Warden.Gateway.Snapshots;
+using Warden.MockProvider;
 using Warden.Storage;
 
 namespace Warden.Commands;
@@ -19,6 +25,11 @@ internal static class ServeCommand
     private static readonly ConfigFlag s_databaseKind = new("--database-kind", DatabaseSettings.KindKey, "Database kind: sqlite (default for serve) or postgres.", "KIND");
     private static readonly ConfigFlag s_connectionString = new("--connection-string", DatabaseSettings.ConnectionStringKey, "Database connection string; default: DATA-DIR/warden.db (SQLite).", "CS");
 
+    private static readonly Option<bool> s_demo = new("--demo")
+    {
+        Description = "Seed a demo organization/project wired to a built-in mock provider, print a ready API key and a curl line, and write them to DATA-DIR/demo.json.",
+    };
+
     private static readonly ConfigFlag[] s_flags = [s_dataDir, s_gatewayUrl, s_controlPlaneUrl, s_databaseKind, s_connectionString];
 
     public static Command Create()
@@ -26,9 +37,10 @@ internal static class ServeCommand
         var command = new Command("serve", """
             Run everything in one process: control plane + console on --control-plane-url, gateway on --gateway-url.
             Uses an embedded SQLite database under --data-dir and in-process counters; applies pending migrations at start.
-            Stops gracefully on Ctrl-C or SIGTERM.
+            Configuration changes reach the in-process gateway directly. Stops gracefully on Ctrl-C or SIGTERM.
 
             Examples:
+              warden serve --demo
               warden serve
               warden serve --data-dir /var/lib/warden --gateway-url http://0.0.0.0:8080
               WARDEN__Gateway__MaxRequestBytes=20971520 warden serve
@@ -38,6 +50,7 @@ internal static class ServeCommand
             command.Options.Add(flag.Option);
         }
 
+        command.Options.Add(s_demo);
         command.SetAction(RunAsync);
         return command;
     }
@@ -62,21 +75,51 @@ internal static class ServeCommand
         var dataDir = Path.GetFullPath(configuration[DatabaseSettings.DataDirKey]!);
         Directory.CreateDirectory(dataDir);
 
+        var snapshots = new SnapshotStore();
+        var apps = new List<WebApplication>();
+        DemoOptions? demo = null;
+        if (parseResult.GetValue(s_demo))
+        {
+            // The demo's upstream: the mock provider on a free loopback port, in this process.
+            var mockUrl = new Uri($"http://127.0.0.1:{LoopbackPort.Next()}");
+            apps.Add(MockProviderServer.Build(new MockProviderOptions { Url = mockUrl }));
+            demo = new DemoOptions { MockProviderApiBase = new Uri(mockUrl, "/v1"), GatewayUrl = new Uri(gateway.Url) };
+        }
+
         var controlPlaneBuilder = ControlPlaneApplication.CreateBuilder(controlPlane, storage);
         controlPlaneBuilder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(controlPlaneBuilder.Logging, configuration, "simple");
-        var controlPlaneApp = controlPlaneBuilder.Build().UseControlPlane();
+        controlPlaneBuilder.Services.AddSingleton<ISnapshotPublisher>(new InProcessSnapshotPublisher(snapshots));
+        if (demo is not null)
+        {
+            controlPlaneBuilder.Services.AddSingleton(demo);
+        }
+
+        apps.Add(controlPlaneBuilder.Build().UseControlPlane());
 
         var gatewayBuilder = GatewayApplication.CreateBuilder(gateway);
         gatewayBuilder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(gatewayBuilder.Logging, configuration, "simple");
-        var gatewayApp = gatewayBuilder.Build().UseGateway();
+        gatewayBuilder.Services.AddSingleton(snapshots);
+        apps.Add(gatewayBuilder.Build().UseGateway());
 
-        return await HostRunner.RunAsync([controlPlaneApp, gatewayApp], () =>
+        return await HostRunner.RunAsync(apps, async () =>
         {
             Console.WriteLine($"Warden is running (data: {dataDir}).");
             Console.WriteLine($"  Gateway (OpenAI API):       {gateway.Url}/v1");
             Console.WriteLine($"  Control plane (admin API):  {controlPlane.Url}/api");
+            if (demo is not null)
+            {
+                var info = await demo.Seeded.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+                await DemoFile.WriteAsync(Path.Combine(dataDir, "demo.json"), info, cancellationToken);
+                Console.WriteLine();
+                Console.WriteLine("Demo ready: organization 'demo', project 'playground', model '" + info.Model + "' (built-in mock provider).");
+                Console.WriteLine("  API key (shown once): " + info.ApiKey);
+                Console.WriteLine("  Try it:");
+                Console.WriteLine($"    curl {info.GatewayUrl}/chat/completions -H 'Authorization: Bearer {info.ApiKey}' -H 'Content-Type: application/json' -d '{{\"model\":\"{info.Model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'");
+                Console.WriteLine("  (also written to " + Path.Combine(dataDir, "demo.json") + ")");
+            }
+
             Console.WriteLine("Press Ctrl-C to stop.");
         }, cancellationToken);
     }

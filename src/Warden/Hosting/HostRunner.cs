@@ -10,7 +10,7 @@ namespace Warden.Hosting;
 /// </summary>
 internal static class HostRunner
 {
-    public static async Task<int> RunAsync(IReadOnlyList<WebApplication> apps, Action? onStarted, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IReadOnlyList<WebApplication> apps, Func<Task>? onStarted, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -25,7 +25,10 @@ internal static class HostRunner
                 started.Add(app);
             }
 
-            onStarted?.Invoke();
+            if (onStarted is not null)
+            {
+                await onStarted();
+            }
 
             // Whichever comes first: a signal, or one application stopping by itself (e.g. a failed start-up task).
             var stopped = apps.Select(a => WaitForStoppingAsync(a.Lifetime)).ToList();

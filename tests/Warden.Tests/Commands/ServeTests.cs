@@ -28,27 +28,67 @@ public sealed class ServeTests
     }
 
     [Fact]
-    public async Task Serve_GatewayWithoutSnapshot_AnswersNotReadyWithOpenAiErrorBody()
+    public async Task ServeDemo_PrintsKeyAndCurlLine_WritesDemoJson_AndTheKeyWorksThroughTheGateway()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("warden-demo-").FullName;
+        var gatewayUrl = FreePort.NextUrl();
+        await using var serve = WardenProcess.Start(["serve", "--demo", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(FreePort.NextUrl())]);
+        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/readyz"));
+        var demoFile = Path.Combine(dataDir, "demo.json");
+        await WaitForFileAsync(demoFile, serve);
+
+        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoFile));
+        var apiKey = demo.RootElement.GetProperty("apiKey").GetString()!;
+        var model = demo.RootElement.GetProperty("model").GetString()!;
+        var apiBase = demo.RootElement.GetProperty("gatewayUrl").GetString()!;
+        Assert.Equal(Trim(gatewayUrl) + "/v1", apiBase);
+        Assert.StartsWith("wdn_", apiKey, StringComparison.Ordinal);
+        Assert.Contains(apiKey, serve.Output, StringComparison.Ordinal);
+        Assert.Contains("curl " + apiBase + "/chat/completions", serve.Output, StringComparison.Ordinal);
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, apiBase + "/chat/completions")
+        {
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello!"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("chat.completion", body.RootElement.GetProperty("object").GetString());
+        Assert.Equal(0, await serve.StopAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task ServeDemo_SecondStartOnSameData_IssuesANewWorkingKey()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("warden-demo-").FullName;
+        var first = await RunDemoOnceAsync(dataDir);
+        var second = await RunDemoOnceAsync(dataDir);
+
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public async Task Serve_InvalidKey_Is401WithOpenAiErrorBody()
     {
         var dataDir = Directory.CreateTempSubdirectory("warden-serve-").FullName;
         var gatewayUrl = FreePort.NextUrl();
         await using var serve = WardenProcess.Start(["serve", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(FreePort.NextUrl())]);
-        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/healthz"));
+        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/readyz"));
         using var http = new HttpClient();
-
-        using var readyz = await http.GetAsync(new Uri(gatewayUrl, "/readyz"));
         using var content = new StringContent("""{"model":"m","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json");
+
         using var chat = await http.PostAsync(new Uri(gatewayUrl, "/v1/chat/completions"), content);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, chat.StatusCode);
         Assert.True(chat.Headers.Contains("x-request-id"));
         using var body = JsonDocument.Parse(await chat.Content.ReadAsStringAsync());
         var error = body.RootElement.GetProperty("error");
-        Assert.Equal("not_ready", error.GetProperty("code").GetString());
-        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.Equal("invalid_api_key", error.GetProperty("code").GetString());
+        Assert.Equal("authentication_error", error.GetProperty("type").GetString());
         Assert.Equal(JsonValueKind.Null, error.GetProperty("param").ValueKind);
-        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
     }
 
     [Fact]
@@ -64,6 +104,37 @@ public sealed class ServeTests
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(busyPort.ToString(System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunDemoOnceAsync(string dataDir)
+    {
+        var gatewayUrl = FreePort.NextUrl();
+        var demoFile = Path.Combine(dataDir, "demo.json");
+        File.Delete(demoFile);
+        await using var serve = WardenProcess.Start(["serve", "--demo", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(FreePort.NextUrl())]);
+        await WaitForFileAsync(demoFile, serve);
+        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoFile));
+        var key = demo.RootElement.GetProperty("apiKey").GetString()!;
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, Trim(gatewayUrl) + "/v1/models");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, await serve.StopAsync(TimeSpan.FromSeconds(30)));
+        return key;
+    }
+
+    private static async Task WaitForFileAsync(string path, WardenProcess process)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            Assert.False(process.HasExited, "warden exited early:\n" + process.Output);
+            await Task.Delay(100, cts.Token);
+        }
+
+        // The file is written in one go after seeding; give the writer a moment to close it.
+        await Task.Delay(100, cts.Token);
     }
 
     private static string Trim(Uri uri) => uri.ToString().TrimEnd('/');
