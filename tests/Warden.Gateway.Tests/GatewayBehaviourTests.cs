@@ -227,6 +227,54 @@ public sealed class GatewayBehaviourTests : IClassFixture<StandardGateway>
         Assert.Equal(2, json.RootElement.GetProperty("data").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Anthropic_ChatThroughTranslation_ReturnsOpenAiShapeAndRecordsUsage()
+    {
+        using var http = Client();
+
+        using var response = await PostChatAsync(http, "claude", stream: false);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("chat.completion", json.RootElement.GetProperty("object").GetString());
+        Assert.Equal("stop", json.RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        var requestId = Assert.Single(response.Headers.GetValues("x-request-id"));
+        var recorded = await _gateway.Harness.Usage.WaitForAsync(e => e.RequestId == requestId);
+        Assert.Equal("anthropic", recorded.ProviderName);
+        Assert.True(recorded.UsageReported);
+        Assert.True(recorded.Tokens.OutputTokens > 0);
+    }
+
+    [Fact]
+    public async Task Anthropic_StreamingThroughTranslation_EndsWithDoneAndRecordsUsage()
+    {
+        using var http = Client();
+
+        using var response = await PostChatAsync(http, "claude", stream: true);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("chat.completion.chunk", body, StringComparison.Ordinal);
+        Assert.Contains("data: [DONE]", body, StringComparison.Ordinal);
+        var requestId = Assert.Single(response.Headers.GetValues("x-request-id"));
+        var recorded = await _gateway.Harness.Usage.WaitForAsync(e => e.RequestId == requestId);
+        Assert.Equal("ok", recorded.Status);
+        Assert.True(recorded.Tokens.OutputTokens > 0);
+    }
+
+    [Fact]
+    public async Task Anthropic_Embeddings_AreRefusedAsUnsupported()
+    {
+        using var http = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "embeddings") { Content = Json("""{"model":"claude","input":"x"}""") };
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("does not support embeddings", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private HttpClient Client(string? key = null, HttpMessageHandler? handler = null)
     {
         var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = _gateway.Harness.ApiBase, Timeout = TimeSpan.FromSeconds(30) };

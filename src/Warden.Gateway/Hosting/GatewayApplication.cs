@@ -10,6 +10,7 @@ using Warden.Gateway.Pipeline;
 using Warden.Gateway.Snapshots;
 using Warden.Gateway.Usage;
 using Warden.Providers.Abstractions;
+using Warden.Providers.Anthropic;
 using Warden.Providers.AzureOpenAi;
 using Warden.Providers.OpenAi;
 
@@ -55,6 +56,7 @@ public static class GatewayApplication
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiAdapter>(_ => new OpenAiAdapter(ProviderKind.OpenAi)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, MockAdapter>(_ => new MockAdapter()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, AzureOpenAiAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, AnthropicAdapter>(sp => new AnthropicAdapter(sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<ProviderAdapterRegistry>();
         services.TryAddSingleton<ProviderForwarder>();
         return services;

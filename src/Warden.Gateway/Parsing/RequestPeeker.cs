@@ -59,6 +59,9 @@ public static class RequestPeeker
 
         var sawModel = false;
         var sawMain = false;
+
+        // Only the first problem is reported, but every value is still consumed so the reader stays in step and the
+        // rest of the document is validated as JSON.
         PeekError? error = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -95,7 +98,8 @@ public static class RequestPeeker
             else if (reader.ValueTextEquals("stream_options"u8))
             {
                 reader.Read();
-                error ??= PeekStreamOptions(ref reader, facts);
+                var found = PeekStreamOptions(ref reader, facts);
+                error ??= found;
             }
             else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
             {
@@ -146,19 +150,22 @@ public static class RequestPeeker
             {
                 reader.Read();
                 sawMain = true;
-                error ??= PeekMessages(ref reader, facts);
+                var found = PeekMessages(ref reader, facts);
+                error ??= found;
             }
             else if (operation == OperationKind.Completions && reader.ValueTextEquals("prompt"u8))
             {
                 reader.Read();
                 sawMain = true;
-                error ??= PeekTextOrArray(ref reader, facts, "prompt");
+                var found = PeekTextOrArray(ref reader, facts, "prompt");
+                error ??= found;
             }
             else if (operation == OperationKind.Embeddings && reader.ValueTextEquals("input"u8))
             {
                 reader.Read();
                 sawMain = true;
-                error ??= PeekTextOrArray(ref reader, facts, "input");
+                var found = PeekTextOrArray(ref reader, facts, "input");
+                error ??= found;
             }
             else
             {
@@ -274,7 +281,8 @@ public static class RequestPeeker
                 else if (reader.ValueTextEquals("content"u8))
                 {
                     reader.Read();
-                    error ??= PeekContent(ref reader, facts, index);
+                    var found = PeekContent(ref reader, facts, index);
+                    error ??= found;
                 }
                 else
                 {

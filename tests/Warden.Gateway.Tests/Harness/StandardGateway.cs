@@ -21,10 +21,12 @@ public sealed class StandardGateway : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Environment.SetEnvironmentVariable("WARDEN_TEST_ANTHROPIC_KEY", "sk-ant-test-credential");
         await Harness.InitializeAsync();
         var factory = new SnapshotFactory();
         var primary = factory.AddProvider("primary", ProviderKind.Mock, Harness.MockApiBase);
         var secondary = factory.AddProvider("secondary", ProviderKind.OpenAi, Harness.MockApiBase);
+        var anthropic = factory.AddProvider("anthropic", ProviderKind.Anthropic, Harness.MockApiBase, "env:WARDEN_TEST_ANTHROPIC_KEY");
         var dead = factory.AddProvider("dead", ProviderKind.OpenAi, new Uri($"http://127.0.0.1:{FreePort.Next()}/v1"));
         factory
             .AddRoute("chat-default", RouteStrategyKind.Single, (primary, "gpt-4o-mini"))
@@ -37,6 +39,7 @@ public sealed class StandardGateway : IAsyncLifetime
             .AddRoute("unreachable", RouteStrategyKind.Single, (dead, "gpt-4o-mini"))
             .AddRoute("broken-stream", RouteStrategyKind.Fallback, (primary, "gpt-4o-mini@disconnect=2@tokens=20"), (secondary, "gpt-4o-mini"))
             .AddRoute("slow-stream", RouteStrategyKind.Single, (primary, "gpt-4o-mini@tokens=40@chunk-interval=25"))
+            .AddRoute("claude", RouteStrategyKind.Single, (anthropic, "claude-sonnet-4-5"))
             .AddRoute("restricted-model", RouteStrategyKind.Single, (primary, "gpt-4o-mini"));
         Key = factory.AddKey("alice");
         ExpiredKey = factory.AddKey("bob", expires: DateTimeOffset.UtcNow.AddDays(-1));
