@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.ControlPlane.Demo;
+using Warden.ControlPlane.Internal;
 using Warden.ControlPlane.Reconcile;
 using Warden.Storage;
 
@@ -25,6 +26,8 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<SnapshotHub>();
+        builder.Services.AddSingleton<ISnapshotPublisher>(sp => sp.GetRequiredService<SnapshotHub>());
         builder.Services.AddHostedService<ControlPlaneStartupService>();
         return builder;
     }
@@ -37,6 +40,7 @@ public static class ControlPlaneApplication
         app.MapGet("/readyz", (ControlPlaneReadiness readiness) => readiness.IsReady
             ? Results.Text("ready")
             : Results.Text("not_ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapInternalEndpoints();
         return app;
     }
 }

@@ -24,4 +24,7 @@ public static class WardenEventIds
     public const int ClientDisconnectedDraining = 3004;
     public const int CredentialUnavailable = 3005;
     public const int SnapshotApplied = 3006;
+    public const int ControlPlaneUnreachable = 3007;
+    public const int ControlPlaneReconnected = 3008;
+    public const int InternalTokenRejected = 3009;
 }

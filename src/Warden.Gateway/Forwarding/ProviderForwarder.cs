@@ -378,6 +378,24 @@ public sealed partial class ProviderForwarder
 
                 if (translator.IsFinished || result.IsCompleted)
                 {
+                    if (result.IsCompleted && !broken)
+                    {
+                        translator.OnCompleted(pending);
+                        if (pending.WrittenCount > 0 && committed && !clientGone)
+                        {
+                            try
+                            {
+                                await context.Response.BodyWriter.WriteAsync(pending.WrittenMemory, context.RequestAborted);
+                            }
+                            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                            {
+                                clientGone = true;
+                            }
+                        }
+
+                        pending.ResetWrittenCount();
+                    }
+
                     break;
                 }
             }
@@ -415,9 +433,11 @@ public sealed partial class ProviderForwarder
         {
             _breaker.RecordFailure(target.TargetKey);
             LogStreamBroken(_logger, context.TraceIdentifier, target.Provider.Name, clientGone);
-            if (!clientGone)
+
+            // When the upstream reported the error in its stream, the translator already relayed it as an error event.
+            if (!clientGone && translator.UpstreamError is null)
             {
-                await WriteInStreamErrorAsync(context, translator.UpstreamError);
+                await WriteInStreamErrorAsync(context);
             }
         }
 
@@ -468,9 +488,9 @@ public sealed partial class ProviderForwarder
         response.Headers["X-Accel-Buffering"] = "no";
     }
 
-    private static async Task WriteInStreamErrorAsync(HttpContext context, string? upstreamError)
+    private static async Task WriteInStreamErrorAsync(HttpContext context)
     {
-        var message = upstreamError ?? "The upstream provider stopped before the answer was complete.";
+        const string message = "The upstream provider stopped before the answer was complete.";
         var output = new ArrayBufferWriter<byte>(256);
         output.Write("data: "u8);
         using (var writer = new System.Text.Json.Utf8JsonWriter(output))

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -57,9 +56,21 @@ internal static class AnthropicJson
     /// <summary>True when a raw string token (with quotes) holds at least one character.</summary>
     public static bool IsNonEmptyString(ReadOnlySpan<byte> rawString) => rawString.Length > 2;
 
-    /// <summary>The unescaped UTF-8 of the string token the reader is on (allocates only when the token has escapes).</summary>
-    public static ReadOnlySpan<byte> GetUtf8(scoped ref Utf8JsonReader reader) =>
-        reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+    /// <summary>
+    /// The unescaped UTF-8 of the string (or property name) token the reader is on. Allocates only when the token
+    /// has escapes — e.g. a base64 data URL from a serializer that writes <c>\/</c> — and then only one copy.
+    /// </summary>
+    public static ReadOnlySpan<byte> GetUtf8(scoped ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan;
+        }
+
+        // Unescaped text is never longer than its escaped form.
+        var buffer = new byte[reader.ValueSpan.Length];
+        return buffer.AsSpan(0, reader.CopyString(buffer));
+    }
 
     /// <summary>The unescaped UTF-8 of a raw string token (with quotes); empty for an empty slice.</summary>
     public static ReadOnlySpan<byte> Unescape(ReadOnlySpan<byte> rawString)

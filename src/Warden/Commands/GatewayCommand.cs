@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Warden.Configuration;
 using Warden.Gateway;
 using Warden.Gateway.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Gateway.Snapshots;
 using Warden.Hosting;
 
 namespace Warden.Commands;
@@ -20,8 +22,9 @@ internal static class GatewayCommand
     {
         var command = new Command("gateway", """
             Run the data plane (OpenAI-compatible API, MCP, /healthz, /readyz, /metrics) without a control plane.
-            It holds no configuration of its own: until it has applied a snapshot from the control plane, API calls
-            get 503 not_ready and /readyz fails. The internal token is read from Gateway:InternalToken
+            It holds no configuration of its own: it long-polls the control plane's /internal/snapshot and applies each
+            new snapshot atomically; until the first one, API calls get 503 not_ready and /readyz fails. If the control
+            plane goes away it keeps serving the last snapshot and reconnects by itself. The internal token is read from Gateway:InternalToken
             (env WARDEN__Gateway__InternalToken), never from the command line.
 
             Examples:
@@ -45,6 +48,7 @@ internal static class GatewayCommand
         reader.ThrowIfInvalid();
 
         var builder = GatewayApplication.CreateBuilder(options);
+        builder.Services.AddHostedService<ControlPlaneSnapshotSubscriber>();
         builder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(builder.Logging, configuration, "json");
         var app = builder.Build().UseGateway();

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Warden.Core.Snapshots.Wire;
+
+/// <summary>Source-generated JSON for the snapshot channel.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SnapshotWire))]
+public sealed partial class SnapshotWireJsonContext : JsonSerializerContext;
