@@ -38,10 +38,10 @@ public static class GatewayEndpoints
         // Known paths with the wrong method get a JSON 405 rather than an empty one.
         foreach (var path in new[] { "/v1/chat/completions", "/v1/completions", "/v1/embeddings" })
         {
-            endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], MethodNotAllowedAsync);
+            endpoints.MapMethods(path, [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Options], context => MethodNotAllowedAsync(context, "POST"));
         }
 
-        endpoints.MapMethods("/v1/models", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch], MethodNotAllowedAsync);
+        endpoints.MapMethods("/v1/models", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Patch, HttpMethods.Options], context => MethodNotAllowedAsync(context, "GET"));
         return endpoints;
     }
 
@@ -55,6 +55,9 @@ public static class GatewayEndpoints
             : ErrorResponseWriter.WriteAsync(context, GatewayError.NotReady);
     }
 
-    private static Task MethodNotAllowedAsync(HttpContext context) =>
-        ErrorResponseWriter.WriteAsync(context, GatewayError.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}.");
+    private static Task MethodNotAllowedAsync(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return ErrorResponseWriter.WriteAsync(context, GatewayError.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allowed}.");
+    }
 }

@@ -36,6 +36,11 @@ public static class RequestPeeker
         {
             return PeekObject(ref reader, operation, facts);
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader reports an escaped string that is not valid Unicode (an unpaired surrogate) this way.
+            return new PeekError(GatewayError.InvalidJson, "The request body contains a string with an unpaired UTF-16 surrogate escape.", null);
+        }
         catch (JsonException ex)
         {
             var message = reader.CurrentDepth >= MaxDepth - 1
@@ -313,6 +318,7 @@ public static class RequestPeeker
         {
             case JsonTokenType.String:
                 facts.PromptTextBytes += reader.ValueSpan.Length;
+                EnsureValidString(ref reader);
                 return null;
             case JsonTokenType.Null:
                 return null;
@@ -324,6 +330,7 @@ public static class RequestPeeker
                     if (reader.TokenType == JsonTokenType.String)
                     {
                         facts.PromptTextBytes += reader.ValueSpan.Length;
+                        EnsureValidString(ref reader);
                     }
                 }
 
@@ -340,6 +347,7 @@ public static class RequestPeeker
         {
             case JsonTokenType.String:
                 facts.PromptTextBytes += reader.ValueSpan.Length;
+                EnsureValidString(ref reader);
                 return reader.ValueSpan.IsEmpty && name == "input" ? Invalid("'input' must not be empty.", name) : null;
             case JsonTokenType.StartArray:
                 var depth = reader.CurrentDepth;
@@ -354,6 +362,7 @@ public static class RequestPeeker
                     if (reader.TokenType == JsonTokenType.String)
                     {
                         facts.PromptTextBytes += reader.ValueSpan.Length;
+                        EnsureValidString(ref reader);
                     }
                 }
 
@@ -361,6 +370,27 @@ public static class RequestPeeker
             default:
                 reader.Skip();
                 return Invalid($"'{name}' must be a string or an array.", name);
+        }
+    }
+
+    // Escaped strings are decoded once to prove they are valid Unicode (no unpaired surrogates, which I-JSON forbids and
+    // which guardrails and providers cannot process); unescaped strings were already validated as UTF-8.
+    private static void EnsureValidString(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return;
+        }
+
+        var length = reader.ValueSpan.Length;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            reader.CopyString(buffer);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
     }
 

@@ -14,6 +14,11 @@ namespace Warden.Gateway.Pipeline;
 /// </summary>
 public sealed class RequestBodyMiddleware
 {
+    /// <summary>Most bytes of an oversized body read and discarded so the client sees the 413.</summary>
+    private const long DiscardLimitBytes = 64L * 1024 * 1024;
+
+    private static readonly TimeSpan s_discardTimeout = TimeSpan.FromSeconds(10);
+
     private readonly RequestDelegate _next;
     private readonly GatewayOptions _options;
 
@@ -41,18 +46,18 @@ public sealed class RequestBodyMiddleware
             return;
         }
 
-        var limit = _options.MaxRequestBytes;
-        if (request.ContentLength > limit)
-        {
-            await WriteTooLargeAsync(context, limit);
-            return;
-        }
-
         // The gate enforces the cap itself (with a JSON answer) instead of Kestrel's connection-level exception.
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
             sizeFeature.MaxRequestBodySize = null;
+        }
+
+        var limit = _options.MaxRequestBytes;
+        if (request.ContentLength > limit)
+        {
+            await WriteTooLargeAsync(context, limit);
+            return;
         }
 
         var body = await ReadBodyAsync(request, limit, context.RequestAborted);
@@ -80,12 +85,48 @@ public sealed class RequestBodyMiddleware
         && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && contentType.Contains("+json", StringComparison.OrdinalIgnoreCase)));
 
-    private static Task WriteTooLargeAsync(HttpContext context, long limit)
+    private static async Task WriteTooLargeAsync(HttpContext context, long limit)
     {
-        // Closing the connection avoids reading (and discarding) the rest of a huge body.
-        context.Response.Headers.Connection = "close";
-        return ErrorResponseWriter.WriteAsync(context, GatewayError.PayloadTooLarge,
+        // Most clients read the answer only after they finished sending. Closing the connection mid-upload makes them
+        // fail with a broken pipe instead of seeing the 413, so the rest of the body is read and discarded first —
+        // bounded in bytes and time; past the bound the connection is closed after the answer.
+        if (!await DiscardBodyAsync(context.Request, Math.Max(limit, DiscardLimitBytes), context.RequestAborted))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        await ErrorResponseWriter.WriteAsync(context, GatewayError.PayloadTooLarge,
             $"The request body exceeds the limit of {limit} bytes.");
+    }
+
+    private static async Task<bool> DiscardBodyAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_discardTimeout);
+        var reader = request.BodyReader;
+        long discarded = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(timeout.Token);
+                discarded += result.Buffer.Length;
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return true;
+                }
+
+                if (discarded > maxBytes)
+                {
+                    return false;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            return false;
+        }
     }
 
     // Reads the whole body into one array (the body is forwarded as these bytes). Null when over the limit.

@@ -95,7 +95,16 @@ internal static class MockEndpoint
 
                 context.Response.Headers[flavor == ApiFlavor.Anthropic ? "request-id" : "x-request-id"] = MockIds.Request();
                 var time = services.GetRequiredService<TimeProvider>();
-                await handler(new MockExchange(context, flavor, body, model, controls, settings, time, cancellationToken));
+                try
+                {
+                    await handler(new MockExchange(context, flavor, body, model, controls, settings, time, cancellationToken));
+                }
+                catch (InvalidOperationException) when (!context.Response.HasStarted)
+                {
+                    // JsonElement.GetString throws this for escaped strings that are not valid Unicode (an unpaired
+                    // surrogate); the real APIs answer such bodies with 400.
+                    await MockErrors.WriteInvalidRequestAsync(context, flavor, flavor == ApiFlavor.Anthropic ? InvalidJsonAnthropic : InvalidJsonOpenAi);
+                }
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
