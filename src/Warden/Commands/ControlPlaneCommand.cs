@@ -30,10 +30,7 @@ internal static class ControlPlaneCommand
               WARDEN__ControlPlane__InternalToken=$(cat /run/secrets/internal-token) \
                 warden control-plane --connection-string "Host=db;Database=warden;Username=warden;Password=…"
             """);
-        foreach (var flag in s_flags)
-        {
-            command.Options.Add(flag.Option);
-        }
+        ConfigFlag.AddAll(command, s_flags);
 
         command.SetAction(RunAsync);
         return command;

@@ -31,10 +31,7 @@ internal static class GatewayCommand
               WARDEN__Gateway__InternalToken=$(cat /run/secrets/internal-token) \
                 warden gateway --url http://0.0.0.0:8080 --control-plane-url http://warden-control-plane:8081
             """);
-        foreach (var flag in s_flags)
-        {
-            command.Options.Add(flag.Option);
-        }
+        ConfigFlag.AddAll(command, s_flags);
 
         command.SetAction(RunAsync);
         return command;

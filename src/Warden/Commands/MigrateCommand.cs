@@ -29,10 +29,7 @@ internal static class MigrateCommand
               warden migrate --connection-string "Host=db;Database=warden;Username=warden;Password=…"
               warden migrate --database-kind sqlite --data-dir ./warden-data --list
             """);
-        foreach (var flag in s_flags)
-        {
-            command.Options.Add(flag.Option);
-        }
+        ConfigFlag.AddAll(command, s_flags);
 
         command.Options.Add(s_list);
         command.SetAction(RunAsync);

@@ -45,10 +45,7 @@ internal static class ServeCommand
               warden serve --data-dir /var/lib/warden --gateway-url http://0.0.0.0:8080
               WARDEN__Gateway__MaxRequestBytes=20971520 warden serve
             """);
-        foreach (var flag in s_flags)
-        {
-            command.Options.Add(flag.Option);
-        }
+        ConfigFlag.AddAll(command, s_flags);
 
         command.Options.Add(s_demo);
         command.SetAction(RunAsync);

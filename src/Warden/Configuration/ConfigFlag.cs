@@ -23,4 +23,13 @@ internal sealed class ConfigFlag
 
     /// <summary>The System.CommandLine option.</summary>
     public Option<string?> Option { get; }
+
+    /// <summary>Adds the options of <paramref name="flags"/> to <paramref name="command"/>.</summary>
+    public static void AddAll(Command command, IEnumerable<ConfigFlag> flags)
+    {
+        foreach (var flag in flags)
+        {
+            command.Options.Add(flag.Option);
+        }
+    }
 }
