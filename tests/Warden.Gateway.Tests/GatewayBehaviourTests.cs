@@ -40,6 +40,7 @@ public sealed class GatewayBehaviourTests : IClassFixture<StandardGateway>
     [InlineData("fallback-503")]
     [InlineData("fallback-refused")]
     [InlineData("fallback-timeout")]
+    [InlineData("fallback-429")]
     public async Task Fallback_FirstTargetFails_SecondServes_AndUsageNamesSecond(string model)
     {
         using var http = Client();
@@ -160,6 +161,20 @@ public sealed class GatewayBehaviourTests : IClassFixture<StandardGateway>
         Assert.Equal(expected, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(code, json.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Upstream_RateLimitedOnEveryTarget_Is429WithRetryAfter()
+    {
+        using var http = Client();
+
+        using var response = await PostChatAsync(http, "always-429", stream: false);
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter?.Delta);
+        Assert.True(response.Headers.RetryAfter!.Delta >= TimeSpan.FromSeconds(1));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("rate_limit_exceeded", json.RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
     [Fact]

@@ -216,8 +216,8 @@ test('models.list shows the key\'s models; a restricted key sees only its allow-
   assert.deepEqual(restricted, ['chat-default']);
 });
 
-// Every DP-2 status the standard test configuration can produce (429 and guardrail_blocked need gates that are
-// still pass-through).
+// Every DP-2 status the standard test configuration can produce. 429 comes from upstream rate limiting here;
+// budget and limit 429s and guardrail_blocked come from gates that are still pass-through.
 const errorCases = [
   { name: '400 max_tokens zero', status: 400, code: 'invalid_request', param: 'max_tokens', body: { model: 'chat-default', messages, max_tokens: 0 } },
   { name: '400 empty messages', status: 400, code: 'invalid_request', param: 'messages', body: { model: 'chat-default', messages: [] } },
@@ -227,6 +227,7 @@ const errorCases = [
   { name: '403 model not allowed', status: 403, code: 'model_not_allowed', key: restrictedKey, body: { model: 'restricted-model', messages } },
   { name: '404 unknown model', status: 404, code: 'model_not_found', body: { model: 'no-such-model', messages } },
   { name: '413 message over 10 MiB', status: 413, code: 'payload_too_large', body: { model: 'chat-default', messages: [{ role: 'user', content: 'a'.repeat(10 * 1024 * 1024 + 1024) }] } },
+  { name: '429 every upstream target rate limited', status: 429, code: 'rate_limit_exceeded', body: { model: 'always-429', messages } },
   { name: '502 upstream answers 503', status: 502, code: 'upstream_error', body: { model: 'always-503', messages } },
   { name: '502 upstream answers 503 (streaming)', status: 502, code: 'upstream_error', body: { model: 'always-503', messages, stream: true } },
   { name: '503 upstream unreachable', status: 503, code: 'upstream_unavailable', body: { model: 'unreachable', messages } },

@@ -162,6 +162,13 @@ public sealed partial class ProviderForwarder
             var status = (int)response.StatusCode;
             if (status == 429 || status >= 500)
             {
+                if (status == 429 && response.Headers.RetryAfter is { } retryAfter)
+                {
+                    // Remembered for the client if every target ends up rate limited.
+                    var delay = retryAfter.Delta ?? (retryAfter.Date - _time.GetUtcNow());
+                    context.Features.Set(new UpstreamRetryAfter(delay is { } d && d > TimeSpan.Zero ? d : TimeSpan.FromSeconds(1)));
+                }
+
                 Publish(feature, call, attempt, null, "upstream_" + status.ToString(System.Globalization.CultureInfo.InvariantCulture), 0);
                 return status == 429 ? AttemptFailure.RateLimited : AttemptFailure.ServerError;
             }
@@ -521,12 +528,18 @@ public sealed partial class ProviderForwarder
         {
             AttemptFailure.Timeout => (GatewayError.UpstreamTimeout, "The upstream provider did not answer in time."),
             AttemptFailure.ServerError or AttemptFailure.StreamBroken => (GatewayError.UpstreamError, "The upstream provider failed to answer."),
-            AttemptFailure.RateLimited => (GatewayError.UpstreamUnavailable, "The upstream provider is rate limiting the gateway; try again later."),
+            AttemptFailure.RateLimited => (GatewayError.RateLimitExceeded, "The upstream provider is rate limiting requests for this model (scope: upstream); retry after the Retry-After delay."),
             AttemptFailure.Unsupported => (GatewayError.InvalidRequest, $"The model '{model}' does not support {OperationName(operation)}."),
             AttemptFailure.CircuitOpen => (GatewayError.UpstreamUnavailable, "Every upstream target of this model is cooling down after repeated failures."),
             AttemptFailure.CredentialUnavailable => (GatewayError.UpstreamUnavailable, "The upstream provider's credential is not available to the gateway."),
             _ => (GatewayError.UpstreamUnavailable, "The upstream provider could not be reached."),
         };
+        if (failure == AttemptFailure.RateLimited)
+        {
+            var retryAfter = context.Features.Get<UpstreamRetryAfter>()?.Delay ?? TimeSpan.FromSeconds(1);
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return ErrorResponseWriter.WriteAsync(context, error, message, failure == AttemptFailure.Unsupported ? "model" : null);
     }
 

@@ -35,6 +35,8 @@ public sealed class StandardGateway : IAsyncLifetime
             .AddRoute("fallback-refused", RouteStrategyKind.Fallback, (dead, "gpt-4o-mini"), (secondary, "gpt-4o-mini"))
             .AddRoute("fallback-timeout", RouteStrategyKind.Fallback, TimeSpan.FromMilliseconds(500), 1, (primary, "gpt-4o-mini@hang"), (secondary, "gpt-4o-mini"))
             .AddRoute("always-503", RouteStrategyKind.Single, (primary, "gpt-4o-mini@status=503"))
+            .AddRoute("always-429", RouteStrategyKind.Fallback, (primary, "gpt-4o-mini@status=429"), (secondary, "gpt-4o-mini@status=429"))
+            .AddRoute("fallback-429", RouteStrategyKind.Fallback, (primary, "gpt-4o-mini@status=429"), (secondary, "gpt-4o-mini"))
             .AddRoute("always-timeout", RouteStrategyKind.Single, TimeSpan.FromMilliseconds(300), 1, (primary, "gpt-4o-mini@hang"))
             .AddRoute("unreachable", RouteStrategyKind.Single, (dead, "gpt-4o-mini"))
             .AddRoute("broken-stream", RouteStrategyKind.Fallback, (primary, "gpt-4o-mini@disconnect=2@tokens=20"), (secondary, "gpt-4o-mini"))

@@ -205,6 +205,7 @@ public sealed class DotNetOpenAiSdkTests : IClassFixture<StandardGateway>
     [InlineData("model outside the group allow-list", 403, "model_not_allowed")]
     [InlineData("unknown model", 404, "model_not_found")]
     [InlineData("message over 10 MiB", 413, "payload_too_large")]
+    [InlineData("every upstream target rate limited", 429, "rate_limit_exceeded")]
     [InlineData("upstream answers 503", 502, "upstream_error")]
     [InlineData("upstream unreachable", 503, "upstream_unavailable")]
     [InlineData("upstream never answers", 504, "upstream_timeout")]
@@ -219,6 +220,7 @@ public sealed class DotNetOpenAiSdkTests : IClassFixture<StandardGateway>
             "model outside the group allow-list" => (_gateway.RestrictedKey, "restricted-model", Prompt, null),
             "unknown model" => (_gateway.Key, "no-such-model", Prompt, null),
             "message over 10 MiB" => (_gateway.Key, "chat-default", new string('a', 10 * 1024 * 1024 + 1024), null),
+            "every upstream target rate limited" => (_gateway.Key, "always-429", Prompt, null),
             "upstream answers 503" => (_gateway.Key, "always-503", Prompt, null),
             "upstream unreachable" => (_gateway.Key, "unreachable", Prompt, null),
             "upstream never answers" => (_gateway.Key, "always-timeout", Prompt, null),
