@@ -34,6 +34,15 @@ public sealed class GatewayBehaviourTests : IClassFixture<StandardGateway>
         Assert.True(recorded.UsageReported);
         Assert.Equal(usage.GetProperty("prompt_tokens").GetInt64(), recorded.Tokens.InputTokens);
         Assert.Equal(usage.GetProperty("completion_tokens").GetInt64(), recorded.Tokens.OutputTokens);
+
+        // Priced at the shipped gpt-4o-mini rates, cached prompt tokens at the cache-read rate.
+        var price = Warden.Core.Pricing.DefaultPrices.All["gpt-4o-mini"];
+        var cached = recorded.Tokens.CacheReadTokens;
+        var expected = ((recorded.Tokens.InputTokens - cached) * price.InputPerMillion + cached * price.CacheReadPerMillion
+            + recorded.Tokens.OutputTokens * price.OutputPerMillion) / 1_000_000m;
+        Assert.True(recorded.Priced);
+        Assert.True(expected > 0m);
+        Assert.Equal(expected, recorded.CostUsd);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Microsoft.EntityFrameworkCore;
+using Warden.Core.Pricing;
 using Warden.Core.Snapshots;
 using Warden.Storage;
 using Warden.Storage.Entities;
@@ -37,6 +38,7 @@ public sealed class SnapshotBuilder
         var memberships = await db.GroupMemberships.AsNoTracking().Select(m => new { m.UserId, m.GroupId }).ToListAsync(cancellationToken);
         var consumers = await db.Consumers.AsNoTracking().ToListAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var prices = await db.Prices.AsNoTracking().ToListAsync(cancellationToken);
 
         var providerEntries = providers.ToDictionary(p => p.Id, ToEntry);
         var groupEntries = groups.Values.ToDictionary(g => g.Id, g => new GroupEntry(
@@ -62,7 +64,9 @@ public sealed class SnapshotBuilder
         });
 
         var keyEntries = keys.Select(k => new KeyEntry(k.Id, k.PublicId, k.SecretHash, consumerEntries[k.ConsumerId], k.ExpiresAt, k.RevokedAt));
-        return new ConfigSnapshot(revision, _time.GetUtcNow(), keyEntries, projectEntries.Values);
+        var priceTable = PriceTable.WithOverrides(prices.Select(p => KeyValuePair.Create(
+            p.Model, new ModelPrice(p.InputUsdPerMillion, p.OutputUsdPerMillion, p.CacheReadUsdPerMillion, p.CacheWriteUsdPerMillion))));
+        return new ConfigSnapshot(revision, _time.GetUtcNow(), keyEntries, projectEntries.Values, priceTable);
     }
 
     private static ProviderEntry ToEntry(Provider provider)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Warden.Core.Pricing;
 
 namespace Warden.Core.Snapshots;
 
@@ -9,9 +10,10 @@ namespace Warden.Core.Snapshots;
 public sealed class ConfigSnapshot
 {
     /// <summary>Creates a snapshot; lookups are frozen here, off the hot path.</summary>
-    public ConfigSnapshot(long revision, DateTimeOffset createdAt, IEnumerable<KeyEntry> keys, IEnumerable<ProjectEntry> projects)
+    public ConfigSnapshot(long revision, DateTimeOffset createdAt, IEnumerable<KeyEntry> keys, IEnumerable<ProjectEntry> projects, PriceTable? prices = null)
     {
         Revision = revision;
+        Prices = prices ?? PriceTable.Default;
         CreatedAt = createdAt;
         Keys = keys.ToFrozenDictionary(k => k.PublicId, StringComparer.Ordinal);
         Projects = projects.ToFrozenDictionary(p => p.Id);
@@ -25,6 +27,9 @@ public sealed class ConfigSnapshot
 
     /// <summary>Keys by public id.</summary>
     public FrozenDictionary<string, KeyEntry> Keys { get; }
+
+    /// <summary>Platform prices (shipped defaults overlaid with the database's entries).</summary>
+    public PriceTable Prices { get; }
 
     /// <summary>Projects by id.</summary>
     public FrozenDictionary<Guid, ProjectEntry> Projects { get; }

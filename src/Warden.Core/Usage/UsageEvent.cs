@@ -22,6 +22,9 @@ public sealed record UsageEvent
     public bool UsageReported { get; init; }
 
     public decimal CostUsd { get; init; }
+
+    /// <summary>False when no price was known for the model (the cost is then zero and must be reviewed).</summary>
+    public bool Priced { get; init; } = true;
     public bool CacheHit { get; init; }
 
     /// <summary><c>ok</c>, <c>error</c>, <c>cancelled</c> or an error code.</summary>

@@ -621,6 +621,8 @@ public sealed partial class ProviderForwarder
             groupIds[i] = groups[i].Id;
         }
 
+        var tokens = usage ?? default;
+        var cost = feature.Snapshot.Prices.Cost(call.Target.UpstreamModel, call.Facts.Model, tokens);
         _usage.Publish(new UsageEvent
         {
             EventId = Guid.CreateVersion7(_time.GetUtcNow()),
@@ -633,8 +635,10 @@ public sealed partial class ProviderForwarder
             LogicalModel = call.Facts.Model,
             ProviderName = call.Target.Provider.Name,
             UpstreamModel = call.Target.UpstreamModel,
-            Tokens = usage ?? default,
+            Tokens = tokens,
             UsageReported = reported,
+            CostUsd = cost ?? 0m,
+            Priced = cost is not null || tokens.TotalTokens == 0,
             Status = status,
             HttpStatus = httpStatus,
             LatencyMs = (long)Stopwatch.GetElapsedTime(feature.StartTimestamp).TotalMilliseconds,

@@ -22,11 +22,11 @@ public sealed partial class LoggingUsageSink : IUsageSink
     {
         ArgumentNullException.ThrowIfNull(usageEvent);
         Log(_logger, usageEvent.RequestId, usageEvent.Attempt, usageEvent.LogicalModel, usageEvent.ProviderName, usageEvent.UpstreamModel,
-            usageEvent.Tokens.InputTokens, usageEvent.Tokens.OutputTokens, usageEvent.Tokens.CacheReadTokens, usageEvent.Status, usageEvent.HttpStatus, usageEvent.LatencyMs);
+            usageEvent.Tokens.InputTokens, usageEvent.Tokens.OutputTokens, usageEvent.Tokens.CacheReadTokens, usageEvent.CostUsd, usageEvent.Status, usageEvent.HttpStatus, usageEvent.LatencyMs);
     }
 
     [LoggerMessage(EventId = WardenEventIds.UsageRecorded, Level = LogLevel.Information,
-        Message = "usage request={RequestId} attempt={Attempt} model={LogicalModel} provider={Provider} upstream={UpstreamModel} in={InputTokens} out={OutputTokens} cached={CachedTokens} status={Status} http={HttpStatus} latency_ms={LatencyMs}")]
+        Message = "usage request={RequestId} attempt={Attempt} model={LogicalModel} provider={Provider} upstream={UpstreamModel} in={InputTokens} out={OutputTokens} cached={CachedTokens} cost_usd={CostUsd} status={Status} http={HttpStatus} latency_ms={LatencyMs}")]
     private static partial void Log(ILogger logger, string requestId, int attempt, string logicalModel, string? provider, string? upstreamModel,
-        long inputTokens, long outputTokens, long cachedTokens, string status, int httpStatus, long latencyMs);
+        long inputTokens, long outputTokens, long cachedTokens, decimal costUsd, string status, int httpStatus, long latencyMs);
 }

@@ -9,4 +9,5 @@ public sealed class SnapshotWire
     public List<GroupWire> Groups { get; set; } = [];
     public List<ConsumerWire> Consumers { get; set; } = [];
     public List<KeyWire> Keys { get; set; } = [];
+    public List<PriceWire> Prices { get; set; } = [];
 }

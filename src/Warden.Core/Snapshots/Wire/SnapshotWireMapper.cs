@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Warden.Core.Pricing;
 
 namespace Warden.Core.Snapshots.Wire;
 
@@ -85,6 +86,14 @@ public static class SnapshotWireMapper
                 ExpiresAt = k.ExpiresAt,
                 RevokedAt = k.RevokedAt,
             })],
+            Prices = [.. snapshot.Prices.Entries.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => new PriceWire
+            {
+                Model = p.Key,
+                Input = p.Value.InputPerMillion,
+                Output = p.Value.OutputPerMillion,
+                CacheRead = p.Value.CacheReadPerMillion,
+                CacheWrite = p.Value.CacheWritePerMillion,
+            })],
         };
     }
 
@@ -114,7 +123,8 @@ public static class SnapshotWireMapper
         var keys = wire.Keys.Select(k => k.SecretHash.Length == 32
             ? new KeyEntry(k.Id, k.PublicId, k.SecretHash, Find(consumers, k.ConsumerId, "consumer"), k.ExpiresAt, k.RevokedAt)
             : throw new InvalidDataException($"Key {k.Id} has a malformed hash."));
-        return new ConfigSnapshot(wire.Revision, receivedAt, keys.ToList(), projects.Values);
+        var prices = new PriceTable(wire.Prices.Select(p => KeyValuePair.Create(p.Model, new ModelPrice(p.Input, p.Output, p.CacheRead, p.CacheWrite))));
+        return new ConfigSnapshot(wire.Revision, receivedAt, keys.ToList(), projects.Values, prices);
     }
 
     private static T Find<T>(Dictionary<Guid, T> items, Guid id, string what) =>

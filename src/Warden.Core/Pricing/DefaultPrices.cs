@@ -1,0 +1,35 @@
+namespace Warden.Core.Pricing;
+
+/// <summary>
+/// The shipped price table for common models: the providers' published list prices in USD per million tokens
+/// (standard tier; Anthropic cache writes at the 5-minute rate). Platform admins override or extend it; manual
+/// entries always win. Models missing here are recorded with zero cost and flagged as unpriced.
+/// </summary>
+public static class DefaultPrices
+{
+    /// <summary>All default entries.</summary>
+    public static IReadOnlyDictionary<string, ModelPrice> All { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase)
+    {
+        // OpenAI
+        ["gpt-4o"] = new(2.50m, 10.00m, 1.25m, 0m),
+        ["gpt-4o-mini"] = new(0.15m, 0.60m, 0.075m, 0m),
+        ["gpt-4.1"] = new(2.00m, 8.00m, 0.50m, 0m),
+        ["gpt-4.1-mini"] = new(0.40m, 1.60m, 0.10m, 0m),
+        ["gpt-4.1-nano"] = new(0.10m, 0.40m, 0.025m, 0m),
+        ["o3"] = new(2.00m, 8.00m, 0.50m, 0m),
+        ["o3-mini"] = new(1.10m, 4.40m, 0.55m, 0m),
+        ["o4-mini"] = new(1.10m, 4.40m, 0.275m, 0m),
+        ["text-embedding-3-small"] = new(0.02m, 0m, 0m, 0m),
+        ["text-embedding-3-large"] = new(0.13m, 0m, 0m, 0m),
+        ["text-embedding-ada-002"] = new(0.10m, 0m, 0m, 0m),
+
+        // Anthropic
+        ["claude-opus-4-1"] = new(15.00m, 75.00m, 1.50m, 18.75m),
+        ["claude-opus-4-0"] = new(15.00m, 75.00m, 1.50m, 18.75m),
+        ["claude-sonnet-4-5"] = new(3.00m, 15.00m, 0.30m, 3.75m),
+        ["claude-sonnet-4-0"] = new(3.00m, 15.00m, 0.30m, 3.75m),
+        ["claude-3-7-sonnet"] = new(3.00m, 15.00m, 0.30m, 3.75m),
+        ["claude-3-5-haiku"] = new(0.80m, 4.00m, 0.08m, 1.00m),
+        ["claude-haiku-4-5"] = new(1.00m, 5.00m, 0.10m, 1.25m),
+    };
+}
