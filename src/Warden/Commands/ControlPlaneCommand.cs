@@ -20,7 +20,8 @@ internal static class ControlPlaneCommand
     public static Command Create()
     {
         var command = new Command("control-plane", """
-            Run the control plane (console, admin API /api, internal endpoints /internal) without a gateway.
+            Run the control plane without a gateway: it builds the configuration snapshot from the database and serves it
+            to gateways on /internal/snapshot, with /healthz and /readyz.
             Needs a database connection string. Applies pending migrations at start (under a PostgreSQL advisory lock,
             so only one replica migrates) and reports ready on /readyz only afterwards.
             The internal token that gateways present is read from ControlPlane:InternalToken

@@ -16,12 +16,12 @@ using Warden.Storage;
 
 namespace Warden.Commands;
 
-/// <summary><c>warden serve</c>: control plane, console and gateway in one process on the embedded database.</summary>
+/// <summary><c>warden serve</c>: control plane and gateway in one process on the embedded database.</summary>
 internal static class ServeCommand
 {
     private static readonly ConfigFlag s_dataDir = new("--data-dir", DatabaseSettings.DataDirKey, "Folder for the embedded SQLite database and local state.", "DIR");
     private static readonly ConfigFlag s_gatewayUrl = new("--gateway-url", "Gateway:Url", "URL the gateway (OpenAI API, MCP) listens on.", "URL");
-    private static readonly ConfigFlag s_controlPlaneUrl = new("--control-plane-url", "ControlPlane:Url", "URL the control plane (console, admin API) listens on.", "URL");
+    private static readonly ConfigFlag s_controlPlaneUrl = new("--control-plane-url", "ControlPlane:Url", "URL the control plane listens on (probes and the internal snapshot channel).", "URL");
     private static readonly ConfigFlag s_databaseKind = new("--database-kind", DatabaseSettings.KindKey, "Database kind: sqlite (default for serve) or postgres.", "KIND");
     private static readonly ConfigFlag s_connectionString = new("--connection-string", DatabaseSettings.ConnectionStringKey, "Database connection string; default: DATA-DIR/warden.db (SQLite).", "CS");
 
@@ -35,7 +35,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var command = new Command("serve", """
-            Run everything in one process: control plane + console on --control-plane-url, gateway on --gateway-url.
+            Run everything in one process: control plane on --control-plane-url, gateway on --gateway-url.
             Uses an embedded SQLite database under --data-dir and in-process counters; applies pending migrations at start.
             Configuration changes reach the in-process gateway directly. Stops gracefully on Ctrl-C or SIGTERM.
 
@@ -104,7 +104,7 @@ internal static class ServeCommand
         {
             Console.WriteLine($"Warden is running (data: {dataDir}).");
             Console.WriteLine($"  Gateway (OpenAI API):       {gateway.Url}/v1");
-            Console.WriteLine($"  Control plane (admin API):  {controlPlane.Url}/api");
+            Console.WriteLine($"  Control plane:              {controlPlane.Url}");
             if (demo is not null)
             {
                 var info = await demo.Seeded.Task.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
