@@ -63,7 +63,7 @@ fi
 # --- Build ---------------------------------------------------------------------------------------------------------
 log "building Warden (Release)"
 dotnet build -c Release "$ROOT/src/Warden" -nologo -v q >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-WARDEN_DLL="$ROOT/src/Warden/bin/Release/net10.0/Warden.dll"
+WARDEN_DLL="$ROOT/src/Warden/bin/Release/net10.0/warden.dll"
 
 # --- Request bodies ------------------------------------------------------------------------------------------------
 BODY='{"model":"demo-model","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"Summarise the quarterly report in three sentences, highlighting revenue growth by region."}],"max_tokens":64,"temperature":0.2}'

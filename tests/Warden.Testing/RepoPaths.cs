@@ -8,7 +8,7 @@ public static class RepoPaths
     /// <summary>The repository root (the folder that holds <c>Warden.slnx</c>).</summary>
     public static string Root => s_root.Value;
 
-    /// <summary>The built <c>warden</c> program (<c>Warden.dll</c>) of the same configuration as the tests.</summary>
+    /// <summary>The built <c>warden</c> program (<c>warden.dll</c>) of the same configuration as the tests.</summary>
     public static string WardenDll
     {
         get
@@ -18,7 +18,7 @@ public static class RepoPaths
 #else
             const string configuration = "Release";
 #endif
-            var path = Path.Combine(Root, "src", "Warden", "bin", configuration, "net10.0", "Warden.dll");
+            var path = Path.Combine(Root, "src", "Warden", "bin", configuration, "net10.0", "warden.dll");
             if (!File.Exists(path))
             {
                 throw new FileNotFoundException($"Build src/Warden ({configuration}) before running process tests.", path);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Warden.Testing;
 
 /// <summary>
-/// A real <c>warden</c> process started by a test (<c>dotnet Warden.dll …</c>), with its output captured.
+/// A real <c>warden</c> process started by a test (<c>dotnet warden.dll …</c>), with its output captured.
 /// Disposing kills it (and its children) if it is still running.
 /// </summary>
 public sealed class WardenProcess : IAsyncDisposable
