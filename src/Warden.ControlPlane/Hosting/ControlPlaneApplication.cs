@@ -24,11 +24,8 @@ public static class ControlPlaneApplication
         builder.Services.AddWardenStorage(storage);
         builder.Services.AddSingleton<ControlPlaneReadiness>();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<SnapshotBuilder>();
         builder.Services.AddSingleton<DemoSeeder>();
-        builder.Services.AddSingleton<SnapshotHub>();
-        builder.Services.AddSingleton<ISnapshotPublisher>(sp => sp.GetRequiredService<SnapshotHub>());
-        builder.Services.AddHostedService<ControlPlaneStartupService>();
+        builder.Services.AddReconcile();
         return builder;
     }
 

@@ -10,16 +10,23 @@ namespace Warden.ControlPlane.Hosting;
 /// <summary>
 /// Start-up and reconcile loop of the control plane, run after Kestrel listens so probes answer meanwhile: apply
 /// pending migrations (under the migration lock, so only one replica migrates), seed the demo when asked, build and
-/// publish the first snapshot, report ready; then rebuild periodically so changes made directly in the database (a
-/// restore, for instance) reach gateways too. A start-up failure stops the process.
+/// publish the first snapshot, report ready. Then reconcile whenever a write asks for it (<see cref="IReconcileTrigger"/>,
+/// coalesced) and at least every <see cref="ReconcileInterval"/> (an incremental check that also detects a restored or
+/// replaced database), with a full re-read compared by content every <see cref="FullCheckInterval"/> (catches direct
+/// edits that recorded no revision). Every replica runs this loop: each serves snapshots itself. A start-up failure
+/// stops the process.
 /// </summary>
 internal sealed partial class ControlPlaneStartupService : BackgroundService
 {
-    /// <summary>How often the periodic reconcile rebuilds the snapshot.</summary>
+    /// <summary>How often the periodic reconcile runs without a write trigger.</summary>
     public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the reconcile re-reads everything and compares by content.</summary>
+    public static readonly TimeSpan FullCheckInterval = TimeSpan.FromSeconds(60);
+
     private readonly WardenDatabase _database;
-    private readonly SnapshotBuilder _builder;
+    private readonly IncrementalSnapshotBuilder _builder;
+    private readonly ReconcileSignal _signal;
     private readonly IEnumerable<ISnapshotPublisher> _publishers;
     private readonly DemoSeeder _demoSeeder;
     private readonly DemoOptions? _demo;
@@ -28,11 +35,13 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ControlPlaneStartupService> _logger;
 
-    public ControlPlaneStartupService(WardenDatabase database, SnapshotBuilder builder, IEnumerable<ISnapshotPublisher> publishers, DemoSeeder demoSeeder,
-        ControlPlaneReadiness readiness, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ControlPlaneStartupService> logger, DemoOptions? demo = null)
+    public ControlPlaneStartupService(WardenDatabase database, IncrementalSnapshotBuilder builder, ReconcileSignal signal, IEnumerable<ISnapshotPublisher> publishers,
+        DemoSeeder demoSeeder, ControlPlaneReadiness readiness, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ControlPlaneStartupService> logger,
+        DemoOptions? demo = null)
     {
         _database = database;
         _builder = builder;
+        _signal = signal;
         _publishers = publishers;
         _demoSeeder = demoSeeder;
         _demo = demo;
@@ -40,6 +49,8 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
         _lifetime = lifetime;
         _time = time;
         _logger = logger;
+        // Whole entry-object snapshots are only needed by an in-process gateway; gateways over HTTP get wire parts.
+        _builder.MaterializeKeys = publishers.Any();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,7 +73,7 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
                 demoKey = await _demoSeeder.SeedAsync(_demo.MockProviderApiBase, stoppingToken);
             }
 
-            await ReconcileAsync(stoppingToken);
+            await ReconcileAsync(full: true, stoppingToken);
             _readiness.MarkReady();
             LogReady(_logger);
             if (_demo is not null)
@@ -85,20 +96,27 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
             return;
         }
 
-        using var timer = new PeriodicTimer(ReconcileInterval, _time);
+        var lastFull = _time.GetUtcNow();
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await _signal.WaitAsync(ReconcileInterval, _time, stoppingToken);
+                var full = _time.GetUtcNow() - lastFull >= FullCheckInterval;
                 try
                 {
-                    await ReconcileAsync(stoppingToken);
+                    await ReconcileAsync(full, stoppingToken);
+                    if (full)
+                    {
+                        lastFull = _time.GetUtcNow();
+                    }
                 }
-#pragma warning disable CA1031 // A failed periodic reconcile (database briefly down) is logged and retried; gateways keep their snapshot.
+#pragma warning disable CA1031 // A failed reconcile (database briefly down) is logged and retried; gateways keep their snapshot.
                 catch (Exception ex) when (ex is not OperationCanceledException)
 #pragma warning restore CA1031
                 {
                     LogReconcileFailed(_logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken);
                 }
             }
         }
@@ -107,12 +125,16 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
         }
     }
 
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    private async Task ReconcileAsync(bool full, CancellationToken cancellationToken)
     {
-        var snapshot = await _builder.BuildAsync(cancellationToken);
-        foreach (var publisher in _publishers)
+        var outcome = await _builder.ReconcileAsync(full, cancellationToken);
+        if (outcome.Changed || outcome.Kind == ReconcileKind.Full)
         {
-            publisher.Publish(snapshot);
+            var snapshot = _builder.Current!;
+            foreach (var publisher in _publishers)
+            {
+                publisher.Publish(snapshot);
+            }
         }
     }
 
@@ -128,6 +150,6 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
     [LoggerMessage(EventId = WardenEventIds.StartupFailed, Level = LogLevel.Critical, Message = "Control-plane start-up failed; stopping")]
     private static partial void LogStartupFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = WardenEventIds.ReconcileFailed, Level = LogLevel.Error, Message = "Periodic reconcile failed; gateways keep their last snapshot")]
+    [LoggerMessage(EventId = WardenEventIds.ReconcileFailed, Level = LogLevel.Error, Message = "Reconcile failed; gateways keep their last snapshot")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Warden.ControlPlane.Reconcile;
+using Warden.Core.Snapshots.Wire;
 
 namespace Warden.ControlPlane.Internal;
 
@@ -14,12 +16,6 @@ namespace Warden.ControlPlane.Internal;
 /// </summary>
 public static class InternalEndpoints
 {
-    /// <summary>Response header carrying the snapshot's content id.</summary>
-    public const string ContentIdHeader = "x-warden-snapshot-id";
-
-    /// <summary>Response header carrying the snapshot's revision.</summary>
-    public const string RevisionHeader = "x-warden-revision";
-
     private static readonly TimeSpan s_maxWait = TimeSpan.FromSeconds(60);
 
     public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder endpoints)
@@ -30,8 +26,9 @@ public static class InternalEndpoints
     }
 
     /// <summary>
-    /// <c>GET /internal/snapshot?after=ID&amp;wait=SECONDS&amp;gateway=NAME&amp;revision=N</c>: 200 with the snapshot when
-    /// its content id is not <c>after</c>, else 304 after waiting up to <c>wait</c> seconds (long-poll).
+    /// <c>GET /internal/snapshot?config=ID&amp;keys=BASE&amp;seq=N&amp;wait=SECONDS&amp;gateway=NAME&amp;revision=N</c>: the gateway
+    /// says what it has; 200 with a <see cref="SnapshotUpdateWire"/> holding only what it lacks, else 304 after waiting
+    /// up to <c>wait</c> seconds (long-poll). See docs/reconcile.md.
     /// </summary>
     private static async Task GetSnapshotAsync(HttpContext context, SnapshotHub hub, ControlPlaneOptions options, TimeProvider time)
     {
@@ -42,28 +39,31 @@ public static class InternalEndpoints
         }
 
         var query = context.Request.Query;
-        var after = query["after"].ToString();
         var wait = double.TryParse(query["wait"], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
             ? TimeSpan.FromSeconds(Math.Min(seconds, s_maxWait.TotalSeconds))
             : TimeSpan.Zero;
+        var position = new GatewayPosition(
+            NullIfEmpty(query["config"].ToString()),
+            NullIfEmpty(query["keys"].ToString()),
+            long.TryParse(query["seq"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq) ? seq : 0);
         var gateway = query["gateway"].ToString();
         if (gateway.Length is > 0 and <= 200)
         {
             long? revision = long.TryParse(query["revision"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : null;
-            hub.Report(new GatewayReport(gateway, after.Length > 0 ? after : null, revision, time.GetUtcNow()));
+            hub.Report(new GatewayReport(gateway, revision, position.ConfigId, position.KeyBaseId, position.KeyBaseId is null ? null : position.KeySequence, wait, time.GetUtcNow()));
         }
 
-        PublishedSnapshot? snapshot;
+        SnapshotUpdate? update;
         try
         {
-            snapshot = await hub.WaitForChangeAsync(after.Length > 0 ? after : null, wait, context.RequestAborted);
+            update = await hub.WaitForUpdateAsync(position, wait, context.RequestAborted);
         }
         catch (OperationCanceledException)
         {
             return;
         }
 
-        if (snapshot is null)
+        if (update is null)
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -71,11 +71,47 @@ public static class InternalEndpoints
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        context.Response.Headers[ContentIdHeader] = snapshot.ContentId;
-        context.Response.Headers[RevisionHeader] = snapshot.Revision.ToString(CultureInfo.InvariantCulture);
-        context.Response.ContentLength = snapshot.Payload.Length;
-        await context.Response.Body.WriteAsync(snapshot.Payload, context.RequestAborted);
+        await WriteAsync(context.Response.Body, update, context.RequestAborted);
     }
+
+    /// <summary>
+    /// Writes the update envelope around the pre-serialized parts (the configuration part and the key base are
+    /// serialized once per change, not per gateway).
+    /// </summary>
+    private static async Task WriteAsync(Stream body, SnapshotUpdate update, CancellationToken cancellationToken)
+    {
+        var head = update.Head;
+        await using var writer = new Utf8JsonWriter(body);
+        writer.WriteStartObject();
+        writer.WriteNumber("revision", head.Revision);
+        writer.WriteString("configId", head.ConfigId);
+        writer.WriteString("keyBaseId", head.Keys.BaseId);
+        writer.WriteNumber("keySequence", head.Keys.Sequence);
+        writer.WriteNumber("keyBaseSequence", head.Keys.BaseSequence);
+        if (update.IncludeConfig)
+        {
+            writer.WritePropertyName("config");
+            writer.WriteRawValue(head.ConfigPayload, skipInputValidation: true);
+        }
+
+        if (update.IncludeKeyBase)
+        {
+            writer.WritePropertyName("keyBase");
+            writer.WriteRawValue(head.Keys.BasePayload.Value, skipInputValidation: true);
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        if (update.KeyDelta is { } delta)
+        {
+            writer.WritePropertyName("keyDelta");
+            JsonSerializer.Serialize(writer, delta, SnapshotWireJsonContext.Default.KeyDeltaWire);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static bool IsAuthorized(HttpRequest request, string? token)
     {

@@ -16,6 +16,12 @@ public static class WardenEventIds
     public const int StartupFailed = 2002;
     public const int ControlPlaneReady = 2003;
     public const int ReconcileFailed = 2004;
+    public const int ReconcileCompleted = 2005;
+    public const int BackgroundJobRan = 2006;
+    public const int BackgroundJobFailed = 2007;
+    public const int LeadershipAcquired = 2008;
+    public const int LeadershipLost = 2009;
+    public const int ReconcileNotificationFailed = 2010;
 
     public const int GatewayNotReady = 3000;
     public const int UsageRecorded = 3001;
@@ -27,4 +33,5 @@ public static class WardenEventIds
     public const int ControlPlaneUnreachable = 3007;
     public const int ControlPlaneReconnected = 3008;
     public const int InternalTokenRejected = 3009;
+    public const int SnapshotUpdateRejected = 3010;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,10 +11,11 @@ using Warden.Core.Snapshots.Wire;
 namespace Warden.Gateway.Snapshots;
 
 /// <summary>
-/// Keeps a standalone gateway's snapshot current: long-polls the control plane's <c>/internal/snapshot</c> with the
-/// content id it has, applies whatever different snapshot comes back (also an older revision, after a restore), and
-/// reports its applied snapshot on every poll. When the control plane is unreachable it keeps serving the last
-/// snapshot and retries with backoff.
+/// Keeps a standalone gateway's snapshot current: long-polls the control plane's <c>/internal/snapshot</c> saying which
+/// configuration id, key base id and key sequence it has (that is also its applied-version report), applies what comes
+/// back — a new configuration part, a new key base, or just a key delta — off the request path, and swaps the result
+/// in atomically. Whatever the control plane serves is applied, including a lower revision after a database restore.
+/// When the control plane is unreachable it keeps serving the last snapshot and retries with backoff.
 /// </summary>
 public sealed partial class ControlPlaneSnapshotSubscriber : BackgroundService
 {
@@ -36,26 +38,27 @@ public sealed partial class ControlPlaneSnapshotSubscriber : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>This gateway's id on the snapshot channel.</summary>
+    public string GatewayId => _gatewayId;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2), ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = new Uri(_options.ControlPlaneUrl!),
-            Timeout = PollWait + TimeSpan.FromSeconds(15),
+            // A key base of a million keys is large: the timeout bounds a stalled transfer, not a slow one.
+            Timeout = PollWait + TimeSpan.FromSeconds(120),
         };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _options.InternalToken);
 
-        string? contentId = null;
         var backoff = TimeSpan.FromMilliseconds(250);
         var reachable = true;
+        var resync = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var revision = _store.Current?.Revision;
-                var url = string.Create(CultureInfo.InvariantCulture,
-                    $"/internal/snapshot?wait={(contentId is null ? 0 : PollWait.TotalSeconds)}&gateway={Uri.EscapeDataString(_gatewayId)}&after={contentId}&revision={revision}");
-                using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
+                using var response = await http.GetAsync(PollUrl(resync), HttpCompletionOption.ResponseHeadersRead, stoppingToken);
                 if (!reachable)
                 {
                     LogReconnected(_logger);
@@ -76,13 +79,29 @@ public sealed partial class ControlPlaneSnapshotSubscriber : BackgroundService
                 }
 
                 response.EnsureSuccessStatusCode();
+                var received = Stopwatch.GetTimestamp();
                 await using var body = await response.Content.ReadAsStreamAsync(stoppingToken);
-                var wire = await JsonSerializer.DeserializeAsync(body, SnapshotWireJsonContext.Default.SnapshotWire, stoppingToken)
-                    ?? throw new InvalidDataException("Empty snapshot.");
-                var snapshot = SnapshotWireMapper.FromWire(wire, _time.GetUtcNow());
-                _store.Apply(snapshot);
-                contentId = response.Headers.TryGetValues("x-warden-snapshot-id", out var ids) ? ids.FirstOrDefault() : null;
-                LogApplied(_logger, snapshot.Revision, snapshot.Keys.Count, contentId);
+                var update = await JsonSerializer.DeserializeAsync(body, SnapshotWireJsonContext.Default.SnapshotUpdateWire, stoppingToken)
+                    ?? throw new InvalidDataException("Empty snapshot update.");
+                var receiveTime = Stopwatch.GetElapsedTime(received);
+                try
+                {
+                    var applying = Stopwatch.GetTimestamp();
+                    var result = SnapshotUpdateApplier.Apply(_store.Current, update, _time.GetUtcNow());
+                    _store.Apply(result.Snapshot);
+                    var applyTime = Stopwatch.GetElapsedTime(applying);
+                    resync = false;
+                    LogApplied(_logger, result.Snapshot.Revision, result.What, result.Snapshot.Config.ContentId, result.Snapshot.Keys.BaseId, result.Snapshot.Keys.Sequence,
+                        result.Snapshot.Keys.Count, result.Snapshot.Keys.OverlayCount, receiveTime.TotalMilliseconds, applyTime.TotalMilliseconds);
+                }
+                catch (InvalidDataException ex)
+                {
+                    // Keep serving the snapshot in force; ask for everything on the next poll.
+                    LogRejected(_logger, ex.Message);
+                    resync = true;
+                    await Task.Delay(backoff, _time, stoppingToken);
+                }
+
                 backoff = TimeSpan.FromMilliseconds(250);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -111,8 +130,19 @@ public sealed partial class ControlPlaneSnapshotSubscriber : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = WardenEventIds.SnapshotApplied, Level = LogLevel.Information, Message = "Applied configuration snapshot revision {Revision} ({Keys} keys, content {ContentId})")]
-    private static partial void LogApplied(ILogger logger, long revision, int keys, string? contentId);
+    private string PollUrl(bool resync)
+    {
+        var current = resync ? null : _store.Current;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"/internal/snapshot?wait={PollWait.TotalSeconds}&gateway={Uri.EscapeDataString(_gatewayId)}&config={current?.Config.ContentId}&keys={Uri.EscapeDataString(current?.Keys.BaseId ?? "")}&seq={current?.Keys.Sequence}&revision={_store.Current?.Revision}");
+    }
+
+    [LoggerMessage(EventId = WardenEventIds.SnapshotApplied, Level = LogLevel.Information,
+        Message = "Applied snapshot revision {Revision} ({What}; config {ConfigId}, key base {KeyBaseId} at {KeySequence}, {Keys} keys, {Overlay} in overlay): received in {ReceiveMs:F1} ms, applied in {ApplyMs:F1} ms")]
+    private static partial void LogApplied(ILogger logger, long revision, string what, string configId, string keyBaseId, long keySequence, int keys, int overlay, double receiveMs, double applyMs);
+
+    [LoggerMessage(EventId = WardenEventIds.SnapshotUpdateRejected, Level = LogLevel.Error, Message = "Rejected a snapshot update ({Reason}); keeping the snapshot in force and resynchronizing")]
+    private static partial void LogRejected(ILogger logger, string reason);
 
     [LoggerMessage(EventId = WardenEventIds.ControlPlaneUnreachable, Level = LogLevel.Warning, Message = "Control plane unreachable ({Error}); serving the last applied snapshot (revision {Revision}) and retrying")]
     private static partial void LogUnreachable(ILogger logger, string error, long? revision);

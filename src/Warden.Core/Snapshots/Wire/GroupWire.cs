@@ -6,4 +6,6 @@ public sealed class GroupWire
     public Guid Id { get; set; }
     public string Slug { get; set; } = "";
     public List<string>? AllowedModels { get; set; }
+    public BudgetWire? Budget { get; set; }
+    public LimitWire? Limit { get; set; }
 }

@@ -1,130 +1,159 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Warden.Core.Pricing;
 
 namespace Warden.Core.Snapshots.Wire;
 
-/// <summary>Converts between <see cref="ConfigSnapshot"/> and its wire form, validating references on the way in.</summary>
+/// <summary>
+/// Turns the wire parts of the snapshot channel into snapshot entries, validating references on the way in: a part
+/// that references something it does not contain is rejected whole (<see cref="InvalidDataException"/>) and the
+/// previous snapshot stays in force. The control plane uses the same code for its own (and the in-process) snapshot.
+/// </summary>
 public static class SnapshotWireMapper
 {
-    /// <summary>Flattens a snapshot for sending.</summary>
-    public static SnapshotWire ToWire(ConfigSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var providers = new Dictionary<Guid, ProviderEntry>();
-        var groups = new Dictionary<Guid, GroupEntry>();
-        var consumers = new Dictionary<Guid, ConsumerEntry>();
-        foreach (var project in snapshot.Projects.Values)
-        {
-            foreach (var target in project.Routes.Values.SelectMany(r => r.Targets))
-            {
-                providers.TryAdd(target.Provider.Id, target.Provider);
-            }
-        }
-
-        foreach (var key in snapshot.Keys.Values)
-        {
-            consumers.TryAdd(key.Consumer.Id, key.Consumer);
-            foreach (var group in key.Consumer.Groups)
-            {
-                groups.TryAdd(group.Id, group);
-            }
-        }
-
-        return new SnapshotWire
-        {
-            Revision = snapshot.Revision,
-            Providers = [.. providers.Values.OrderBy(p => p.Id).Select(p => new ProviderWire
-            {
-                Id = p.Id,
-                Name = p.Name,
-                Kind = p.Kind,
-                BaseUrl = p.BaseUrl.ToString(),
-                Settings = p.Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value),
-                CredentialReference = p.CredentialReference,
-            })],
-            Projects = [.. snapshot.Projects.Values.OrderBy(p => p.Id).Select(p => new ProjectWire
-            {
-                Id = p.Id,
-                OrganizationId = p.OrganizationId,
-                OrganizationSlug = p.OrganizationSlug,
-                Slug = p.Slug,
-                Routes = [.. p.Routes.Values.OrderBy(r => r.LogicalModel, StringComparer.Ordinal).Select(r => new RouteWire
-                {
-                    LogicalModel = r.LogicalModel,
-                    Strategy = r.Strategy,
-                    MaxAttemptsPerTarget = r.MaxAttemptsPerTarget,
-                    RetryBackoffMs = (int)r.RetryBackoff.TotalMilliseconds,
-                    Targets = [.. r.Targets.Select(t => new RouteTargetWire
-                    {
-                        ProviderId = t.Provider.Id,
-                        UpstreamModel = t.UpstreamModel,
-                        Weight = t.Weight,
-                        TimeoutMs = (int)t.Timeout.TotalMilliseconds,
-                    })],
-                })],
-            })],
-            Groups = [.. groups.Values.OrderBy(g => g.Id).Select(g => new GroupWire
-            {
-                Id = g.Id,
-                Slug = g.Slug,
-                AllowedModels = g.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
-            })],
-            Consumers = [.. consumers.Values.OrderBy(c => c.Id).Select(c => new ConsumerWire
-            {
-                Id = c.Id,
-                Name = c.Name,
-                ProjectId = c.Project.Id,
-                GroupIds = [.. c.Groups.Select(g => g.Id)],
-            })],
-            Keys = [.. snapshot.Keys.Values.OrderBy(k => k.Id).Select(k => new KeyWire
-            {
-                Id = k.Id,
-                PublicId = k.PublicId,
-                SecretHash = k.SecretHash,
-                ConsumerId = k.Consumer.Id,
-                ExpiresAt = k.ExpiresAt,
-                RevokedAt = k.RevokedAt,
-            })],
-            Prices = [.. snapshot.Prices.Entries.OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => new PriceWire
-            {
-                Model = p.Key,
-                Input = p.Value.InputPerMillion,
-                Output = p.Value.OutputPerMillion,
-                CacheRead = p.Value.CacheReadPerMillion,
-                CacheWrite = p.Value.CacheWritePerMillion,
-            })],
-        };
-    }
+    /// <summary>The content id of a serialized part: the first 128 bits of its SHA-256, in hex.</summary>
+    public static string ContentId(ReadOnlySpan<byte> payload) => Convert.ToHexStringLower(SHA256.HashData(payload).AsSpan(0, 16));
 
     /// <summary>
-    /// Re-links a received snapshot. Throws <see cref="InvalidDataException"/> when it references something it does not
-    /// contain: a gateway applies a snapshot whole or not at all.
+    /// Builds the configuration part. Projects and groups whose wire form is unchanged since <paramref name="previous"/>
+    /// keep their entry objects, so re-linking consumers and keys touches only what changed.
     /// </summary>
-    public static ConfigSnapshot FromWire(SnapshotWire wire, DateTimeOffset receivedAt)
+    public static ConfigPart ToConfigPart(ConfigWire wire, string contentId, ConfigPart? previous = null)
     {
         ArgumentNullException.ThrowIfNull(wire);
-        var providers = wire.Providers.ToDictionary(p => p.Id, p => new ProviderEntry(
-            p.Id, p.Name, p.Kind, new Uri(p.BaseUrl, UriKind.Absolute), p.Settings.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), p.CredentialReference));
-        var projects = wire.Projects.ToDictionary(p => p.Id, p => new ProjectEntry(
-            p.Id,
-            p.OrganizationId,
-            p.OrganizationSlug,
-            p.Slug,
-            p.Routes.ToFrozenDictionary(r => r.LogicalModel, r => new RouteEntry(
-                r.LogicalModel,
-                r.Strategy,
-                [.. r.Targets.Select(t => new RouteTargetEntry(Find(providers, t.ProviderId, "provider"), t.UpstreamModel, t.Weight, TimeSpan.FromMilliseconds(t.TimeoutMs)))],
-                r.MaxAttemptsPerTarget,
-                TimeSpan.FromMilliseconds(r.RetryBackoffMs)), StringComparer.Ordinal)));
-        var groups = wire.Groups.ToDictionary(g => g.Id, g => new GroupEntry(g.Id, g.Slug, g.AllowedModels?.ToFrozenSet(StringComparer.Ordinal)));
-        var consumers = wire.Consumers.ToDictionary(c => c.Id, c => new ConsumerEntry(
-            c.Id, c.Name, Find(projects, c.ProjectId, "project"), [.. c.GroupIds.Select(id => Find(groups, id, "group"))]));
-        var keys = wire.Keys.Select(k => k.SecretHash.Length == 32
-            ? new KeyEntry(k.Id, k.PublicId, k.SecretHash, Find(consumers, k.ConsumerId, "consumer"), k.ExpiresAt, k.RevokedAt)
-            : throw new InvalidDataException($"Key {k.Id} has a malformed hash."));
+        var fingerprints = new Dictionary<Guid, string>();
+        var groups = new List<GroupEntry>(wire.Groups.Count);
+        foreach (var g in wire.Groups)
+        {
+            var fingerprint = ContentId(JsonSerializer.SerializeToUtf8Bytes(g, SnapshotWireJsonContext.Default.GroupWire));
+            fingerprints[g.Id] = fingerprint;
+            groups.Add(Reuse(previous, previous?.Groups, g.Id, fingerprint) ?? new GroupEntry(
+                g.Id, g.Slug, g.AllowedModels?.ToFrozenSet(StringComparer.Ordinal), ToEntry(g.Budget), ToEntry(g.Limit)));
+        }
+
+        var projects = new List<ProjectEntry>(wire.Projects.Count);
+        foreach (var p in wire.Projects)
+        {
+            var fingerprint = ContentId(JsonSerializer.SerializeToUtf8Bytes(p, SnapshotWireJsonContext.Default.ProjectWire));
+            fingerprints[p.Id] = fingerprint;
+            projects.Add(Reuse(previous, previous?.Projects, p.Id, fingerprint) ?? ToEntry(p));
+        }
+
         var prices = new PriceTable(wire.Prices.Select(p => KeyValuePair.Create(p.Model, new ModelPrice(p.Input, p.Output, p.CacheRead, p.CacheWrite))));
-        return new ConfigSnapshot(wire.Revision, receivedAt, keys.ToList(), projects.Values, prices);
+        return new ConfigPart(contentId, projects, groups, prices) { Fingerprints = fingerprints.ToFrozenDictionary() };
+    }
+
+    /// <summary>Builds a key part from a full key base, linked to <paramref name="config"/>.</summary>
+    public static KeySet ToKeySet(KeyBaseWire wire, string baseId, long sequence, ConfigPart config)
+    {
+        ArgumentNullException.ThrowIfNull(wire);
+        ArgumentNullException.ThrowIfNull(config);
+        var consumers = new Dictionary<Guid, ConsumerEntry>(wire.Consumers.Count);
+        foreach (var c in wire.Consumers)
+        {
+            consumers[c.Id] = ToEntry(c, config);
+        }
+
+        var keys = new List<KeyEntry>(wire.Keys.Count);
+        foreach (var k in wire.Keys)
+        {
+            keys.Add(ToEntry(k, consumers.TryGetValue(k.ConsumerId, out var consumer) ? consumer : null));
+        }
+
+        return KeySet.Create(baseId, sequence, consumers.Values, keys);
+    }
+
+    /// <summary>Applies a key delta to <paramref name="keys"/>; the result is at the delta's <c>toSequence</c>.</summary>
+    public static KeySet ApplyDelta(KeySet keys, KeyDeltaWire delta, ConfigPart config)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(delta);
+        ArgumentNullException.ThrowIfNull(config);
+        var consumers = new Dictionary<Guid, ConsumerEntry>(delta.Consumers.Count);
+        foreach (var c in delta.Consumers)
+        {
+            consumers[c.Id] = ToEntry(c, config);
+        }
+
+        var removedConsumers = delta.RemovedConsumers.ToHashSet();
+        var upserted = new List<KeyEntry>(delta.Keys.Count);
+        foreach (var k in delta.Keys)
+        {
+            var consumer = consumers.TryGetValue(k.ConsumerId, out var changed) ? changed
+                : removedConsumers.Contains(k.ConsumerId) ? null
+                : keys.FindConsumer(k.ConsumerId);
+            upserted.Add(ToEntry(k, consumer));
+        }
+
+        return keys.Apply(new KeySetChanges(consumers.Values, delta.RemovedConsumers, upserted, delta.RemovedKeys), delta.ToSequence);
+    }
+
+    private static T? Reuse<T>(ConfigPart? previous, FrozenDictionary<Guid, T>? entries, Guid id, string fingerprint)
+        where T : class =>
+        previous?.Fingerprints is { } old && old.TryGetValue(id, out var was) && was == fingerprint && entries!.TryGetValue(id, out var entry) ? entry : null;
+
+    private static ProjectEntry ToEntry(ProjectWire p)
+    {
+        var providers = p.Providers.ToDictionary(v => v.Id, v => new ProviderEntry(
+            v.Id, v.Name, v.Kind, new Uri(v.BaseUrl, UriKind.Absolute), v.Settings.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), v.CredentialReference));
+        var routes = p.Routes.ToFrozenDictionary(r => r.LogicalModel, r => new RouteEntry(
+            r.LogicalModel,
+            r.Strategy,
+            [.. r.Targets.Select(t => new RouteTargetEntry(Find(providers, t.ProviderId, "provider"), t.UpstreamModel, t.Weight, TimeSpan.FromMilliseconds(t.TimeoutMs)))],
+            r.MaxAttemptsPerTarget,
+            TimeSpan.FromMilliseconds(r.RetryBackoffMs)), StringComparer.Ordinal);
+        var budgets = p.Budgets.Select(ToEntry).OfType<BudgetEntry>().ToList();
+        var limits = p.Limits.Select(ToEntry).OfType<LimitEntry>().ToList();
+        var settings = new ProjectSettings(
+            budgets.FirstOrDefault(b => b.Scope == PolicyScope.Organization),
+            limits.FirstOrDefault(l => l.Scope == PolicyScope.Organization),
+            budgets.FirstOrDefault(b => b.Scope == PolicyScope.Project),
+            limits.FirstOrDefault(l => l.Scope == PolicyScope.Project),
+            budgets.Where(b => b.Scope == PolicyScope.Consumer).ToFrozenDictionary(b => b.ScopeId),
+            limits.Where(l => l.Scope == PolicyScope.Consumer).ToFrozenDictionary(l => l.ScopeId),
+            p.Guardrails is { } g
+                ? new GuardrailSettings([.. g.CuratedPatternIds], [.. g.CustomPatterns.Select(c => new InjectionPatternEntry(c.Id, c.Pattern))], g.PiiRules?.ToFrozenDictionary(StringComparer.Ordinal))
+                : null,
+            p.Cache is { } c ? new CacheSettings(c.Enabled, TimeSpan.FromSeconds(c.TtlSeconds), c.SimilarityThreshold, c.KeyStrategy) : null,
+            p.SemanticGuard is { } s ? new SemanticGuardSettings(s.Enabled, s.Threshold, [.. s.DenyExamples], [.. s.AllowExamples]) : null,
+            p.McpServers.ToFrozenDictionary(m => m.Name, m => new McpServerEntry(
+                m.Id, m.Name, new Uri(m.BackendUrl, UriKind.Absolute), TimeSpan.FromMilliseconds(m.TimeoutMs), m.CredentialReference, m.Enabled), StringComparer.Ordinal),
+            [.. p.GroupIds]);
+        return new ProjectEntry(p.Id, p.OrganizationId, p.OrganizationSlug, p.Slug, routes, settings);
+    }
+
+    private static BudgetEntry? ToEntry(BudgetWire? b) => b is null ? null : new BudgetEntry(b.Scope, b.ScopeId, b.MonthlyUsd);
+
+    private static LimitEntry? ToEntry(LimitWire? l) => l is null ? null : new LimitEntry(l.Scope, l.ScopeId, l.TokensPerMinute, l.RequestsPerMinute, l.MaxConcurrent);
+
+    private static ConsumerEntry ToEntry(ConsumerWire c, ConfigPart config)
+    {
+        var project = config.Projects.TryGetValue(c.ProjectId, out var p) ? p
+            : throw new InvalidDataException($"The snapshot references a project it does not contain ({c.ProjectId}).");
+        var groups = ImmutableArray.CreateBuilder<GroupEntry>(c.GroupIds.Count);
+        foreach (var id in c.GroupIds)
+        {
+            groups.Add(config.Groups.TryGetValue(id, out var g) ? g : throw new InvalidDataException($"The snapshot references a group it does not contain ({id})."));
+        }
+
+        return new ConsumerEntry(c.Id, c.Name, project, groups.MoveToImmutable());
+    }
+
+    private static KeyEntry ToEntry(KeyWire k, ConsumerEntry? consumer)
+    {
+        if (consumer is null)
+        {
+            throw new InvalidDataException($"Key {k.Id} references a consumer the snapshot does not contain ({k.ConsumerId}).");
+        }
+
+        if (k.SecretHash.Length != 32)
+        {
+            throw new InvalidDataException($"Key {k.Id} has a malformed hash.");
+        }
+
+        return new KeyEntry(k.Id, k.PublicId, k.SecretHash, consumer, k.ExpiresAt, k.RevokedAt);
     }
 
     private static T Find<T>(Dictionary<Guid, T> items, Guid id, string what) =>

@@ -1,0 +1,43 @@
+using System.Collections.Frozen;
+using Warden.Core.Pricing;
+
+namespace Warden.Core.Snapshots;
+
+/// <summary>
+/// The configuration part of a snapshot: projects (routes, providers, budgets, limits, guardrails, cache, semantic
+/// guard, MCP servers), groups and prices. Small, content-addressed by <see cref="ContentId"/>, and shipped whole
+/// when it changes; the large key part (<see cref="KeySet"/>) travels separately as a base plus deltas.
+/// </summary>
+public sealed class ConfigPart
+{
+    /// <summary>Creates the part; lookups are frozen here, off the hot path.</summary>
+    public ConfigPart(string contentId, IEnumerable<ProjectEntry> projects, IEnumerable<GroupEntry> groups, PriceTable? prices = null)
+    {
+        ArgumentNullException.ThrowIfNull(contentId);
+        ContentId = contentId;
+        Projects = projects.ToFrozenDictionary(p => p.Id);
+        Groups = groups.DistinctBy(g => g.Id).ToFrozenDictionary(g => g.Id);
+        Prices = prices ?? PriceTable.Default;
+    }
+
+    /// <summary>An empty configuration.</summary>
+    public static ConfigPart Empty { get; } = new("", [], []);
+
+    /// <summary>Hash of the serialized configuration part (empty when built locally, e.g. in tests).</summary>
+    public string ContentId { get; }
+
+    /// <summary>Projects by id.</summary>
+    public FrozenDictionary<Guid, ProjectEntry> Projects { get; }
+
+    /// <summary>Groups by id.</summary>
+    public FrozenDictionary<Guid, GroupEntry> Groups { get; }
+
+    /// <summary>Platform prices (shipped defaults overlaid with the database's entries).</summary>
+    public PriceTable Prices { get; }
+
+    /// <summary>
+    /// Per project and group: a hash of its wire form. A new configuration part reuses the previous part's entry
+    /// objects where the hash is unchanged, so consumers and keys of untouched projects need no re-linking.
+    /// </summary>
+    internal FrozenDictionary<Guid, string>? Fingerprints { get; init; }
+}

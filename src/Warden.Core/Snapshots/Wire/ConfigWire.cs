@@ -1,0 +1,12 @@
+namespace Warden.Core.Snapshots.Wire;
+
+/// <summary>
+/// The configuration part on the wire: projects (each self-contained: providers, routes, settings), groups and prices.
+/// Carries no revision or time, so identical configurations hash to the same content id on every replica.
+/// </summary>
+public sealed class ConfigWire
+{
+    public List<ProjectWire> Projects { get; set; } = [];
+    public List<GroupWire> Groups { get; set; } = [];
+    public List<PriceWire> Prices { get; set; } = [];
+}
