@@ -41,7 +41,8 @@ public static class SnapshotWireMapper
             projects.Add(Reuse(previous, previous?.Projects, p.Id, fingerprint) ?? ToEntry(p));
         }
 
-        var prices = new PriceTable(wire.Prices.Select(p => KeyValuePair.Create(p.Model, new ModelPrice(p.Input, p.Output, p.CacheRead, p.CacheWrite))));
+        // The wire carries the database's entries; the shipped defaults are part of this release on both ends.
+        var prices = PriceTable.WithOverrides(wire.Prices.Select(p => KeyValuePair.Create(p.Model, new ModelPrice(p.Input, p.Output, p.CacheRead, p.CacheWrite))));
         return new ConfigPart(contentId, projects, groups, prices) { Fingerprints = fingerprints.ToFrozenDictionary() };
     }
 
