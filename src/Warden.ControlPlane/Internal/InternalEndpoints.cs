@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -71,16 +72,17 @@ public static class InternalEndpoints
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        await WriteAsync(context.Response.Body, update, context.RequestAborted);
+        await WriteAsync(context.Response.BodyWriter, update, context.RequestAborted);
     }
 
     /// <summary>
     /// Writes the update envelope around the pre-serialized parts (the configuration part and the key base are
     /// serialized once per change, not per gateway).
     /// </summary>
-    private static async Task WriteAsync(Stream body, SnapshotUpdate update, CancellationToken cancellationToken)
+    private static async Task WriteAsync(PipeWriter body, SnapshotUpdate update, CancellationToken cancellationToken)
     {
         var head = update.Head;
+        // Over the response's PipeWriter: the writer only fills buffers, flushing to the socket is asynchronous.
         await using var writer = new Utf8JsonWriter(body);
         writer.WriteStartObject();
         writer.WriteNumber("revision", head.Revision);
@@ -98,7 +100,8 @@ public static class InternalEndpoints
         {
             writer.WritePropertyName("keyBase");
             writer.WriteRawValue(head.Keys.BasePayload.Value, skipInputValidation: true);
-            await writer.FlushAsync(cancellationToken);
+            writer.Flush();
+            await body.FlushAsync(cancellationToken);
         }
 
         if (update.KeyDelta is { } delta)
@@ -108,7 +111,8 @@ public static class InternalEndpoints
         }
 
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        writer.Flush();
+        await body.FlushAsync(cancellationToken);
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
