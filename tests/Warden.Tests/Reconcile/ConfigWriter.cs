@@ -28,6 +28,9 @@ internal sealed class ConfigWriter
 
     public Guid RouteId { get; private set; }
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the last write's commit (propagation is measured from it).</summary>
+    public long LastCommitTimestamp { get; private set; }
+
     public WardenDbContext Db() => new WardenDbContextFactory(_storage).CreateDbContext();
 
     /// <summary>Organization acme, project payments, a mock provider, route <c>chat</c>, service consumer <c>svc</c>.</summary>
@@ -110,6 +113,7 @@ internal sealed class ConfigWriter
             db.ConfigRevisions.Add(revision);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
+            LastCommitTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         }
 
         await NotifyAsync();
