@@ -74,6 +74,8 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
             }
 
             await ReconcileAsync(full: true, stoppingToken);
+            await _builder.WarmUpAsync(stoppingToken);
+            await ReconcileAsync(full: false, stoppingToken); // also compiles the incremental path's own queries
             _readiness.MarkReady();
             LogReady(_logger);
             if (_demo is not null)

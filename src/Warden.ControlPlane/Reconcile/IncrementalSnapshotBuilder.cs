@@ -106,8 +106,7 @@ public sealed partial class IncrementalSnapshotBuilder
         }
 
         var ids = fresh.Select(r => r.Id).ToList();
-        var changes = await db.ConfigChanges.AsNoTracking().Where(c => ids.Contains(c.RevisionId))
-            .Select(c => new { c.RevisionId, c.EntityKind, c.EntityId, c.Operation }).ToListAsync(cancellationToken);
+        var changes = await ReadChangesAsync(db, ids, cancellationToken);
         var revisionsWithChanges = changes.Select(c => c.RevisionId).ToHashSet();
         if (ids.Any(id => !revisionsWithChanges.Contains(id)))
         {
@@ -148,6 +147,24 @@ public sealed partial class IncrementalSnapshotBuilder
         Publish(configChanged, newKeyBase: false, delta, force: revisionChanged);
         return new ReconcileOutcome(kind, configDirty ? "configuration changed" : "keys changed", configChanged, false, delta?.Count ?? 0, _revision, default);
     }
+
+    /// <summary>
+    /// Runs the incremental path's queries once with ids that match nothing, so their one-time query compilation does
+    /// not delay the first real change reaching gateways.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+        await ReadChangesAsync(db, [-1], cancellationToken);
+        await KeyReader.ReadKeysAsync(db, [Guid.Empty], cancellationToken);
+        await KeyReader.ReadConsumersAsync(db, [Guid.Empty], cancellationToken);
+    }
+
+    private static async Task<List<ChangeRow>> ReadChangesAsync(WardenDbContext db, List<long> revisionIds, CancellationToken cancellationToken) =>
+        await db.ConfigChanges.AsNoTracking().Where(c => revisionIds.Contains(c.RevisionId))
+            .Select(c => new ChangeRow(c.RevisionId, c.EntityKind, c.EntityId, c.Operation)).ToListAsync(cancellationToken);
+
+    private sealed record ChangeRow(long RevisionId, string EntityKind, Guid EntityId, ConfigOperation Operation);
 
     private async Task<ReconcileOutcome> FullAsync(WardenDbContext db, string reason, CancellationToken cancellationToken)
     {
