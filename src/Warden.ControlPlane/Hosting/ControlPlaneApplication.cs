@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Internal;
 using Warden.ControlPlane.Reconcile;
@@ -29,6 +31,8 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton<SnapshotHub>();
         builder.Services.AddSingleton<ISnapshotPublisher>(sp => sp.GetRequiredService<SnapshotHub>());
         builder.Services.AddHostedService<ControlPlaneStartupService>();
+        builder.Services.AddAdminApi();
+        builder.Services.TryAddSingleton<IReconcileTrigger, PeriodicOnlyReconcileTrigger>();
         return builder;
     }
 
@@ -41,6 +45,15 @@ public static class ControlPlaneApplication
             ? Results.Text("ready")
             : Results.Text("not_ready", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapInternalEndpoints();
+        app.MapAdminApi();
         return app;
+    }
+}
+
+/// <summary>Fallback when no reconcile loop registered a trigger: changes wait for the periodic reconcile.</summary>
+internal sealed class PeriodicOnlyReconcileTrigger : IReconcileTrigger
+{
+    public void RequestReconcile()
+    {
     }
 }
