@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.ControlPlane.Admin.Endpoints;
+using Warden.ControlPlane.Audit;
 
 namespace Warden.ControlPlane.Admin;
 
@@ -28,6 +29,13 @@ public static class AdminApi
         return services;
     }
 
+    /// <summary>
+    /// Answers admin requests that no endpoint handled (unknown route, wrong method, wrong content type) with problem
+    /// details too. Call before the endpoints are mapped.
+    /// </summary>
+    public static IApplicationBuilder UseAdminApiProblems(this IApplicationBuilder app) =>
+        app.UseWhen(static http => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), static branch => branch.UseStatusCodePages());
+
     /// <summary>Maps every admin endpoint.</summary>
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
     {
@@ -38,8 +46,9 @@ public static class AdminApi
         api.MapProjectEndpoints();
         api.MapConsumerEndpoints();
         api.MapKeyEndpoints();
-        api.MapFallback(static (HttpContext http) =>
-            AdminEndpointFilter.Problem(http, StatusCodes.Status404NotFound, "Not Found", $"There is no admin API route {http.Request.Method} {http.Request.Path}."));
+        api.MapIdentityEndpoints();
+        api.MapProjectConfigEndpoints();
+        api.MapAuditEndpoints();
         return endpoints;
     }
 

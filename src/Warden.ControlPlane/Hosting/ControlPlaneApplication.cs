@@ -40,6 +40,7 @@ public static class ControlPlaneApplication
     public static WebApplication UseControlPlane(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseAdminApiProblems();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ControlPlaneReadiness readiness) => readiness.IsReady
             ? Results.Text("ready")
