@@ -20,4 +20,11 @@ public sealed class ControlPlaneOptions
 
     /// <summary>Days audit events are kept (<c>ControlPlane:AuditRetentionDays</c>, the SPEC's <c>audit.retentionDays</c>); pruned daily.</summary>
     public int AuditRetentionDays { get; set; } = 365;
+
+    /// <summary>
+    /// Create a local break-glass platform admin at start when none exists, and print its access token once
+    /// (<c>ControlPlane:LocalAdmin</c>). <c>warden serve</c> turns it on unless configured false; switch it off once an
+    /// identity provider is in place.
+    /// </summary>
+    public bool LocalAdmin { get; set; }
 }
