@@ -32,6 +32,9 @@ public sealed class AdminApiServer : IAsyncLifetime
 
     public WardenDbContextFactory Contexts { get; private set; } = null!;
 
+    /// <summary>The running control plane's services (for enumerating its endpoints).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();

@@ -42,10 +42,9 @@ public static class ConsumerEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<CreateConsumerRequest>(request, ct);
-        var target = Targets.InProject("consumer", org, project, body.Name ?? body.UserEmail ?? "");
-        var organization = await admin.AdministeredOrganizationAsync(org, "consumer.create", target, ct);
+        var organization = await admin.AdministeredOrganizationAsync(org, "consumer.create", Targets.Project(org, project), ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
+        var body = await AdminJson.ReadAsync<CreateConsumerRequest>(request, ct);
         User? user = null;
         if (body.UserEmail is not null)
         {

@@ -94,9 +94,9 @@ public static class KeyEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<CreateKeyRequest>(request, ct);
-        var organization = await admin.AdministeredOrganizationAsync(org, "key.create", Targets.InProject("key", org, project, body.Name ?? ""), ct);
+        var organization = await admin.AdministeredOrganizationAsync(org, "key.create", Targets.Project(org, project), ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
+        var body = await AdminJson.ReadAsync<CreateKeyRequest>(request, ct);
         var consumer = await admin.Db.Consumers.SingleOrDefaultAsync(c => c.Id == body.ConsumerId && c.ProjectId == entity.Id, ct)
             ?? throw new AdminValidationException("consumerId", $"is not a consumer of project '{project}'.");
         var created = Issue(admin, consumer, body.Name, body.ExpiresAt);

@@ -47,8 +47,8 @@ public static class OrganizationEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, CancellationToken ct)
     {
+        admin.RequirePlatformAdmin("org.create");
         var body = await AdminJson.ReadAsync<CreateOrganizationRequest>(request, ct);
-        admin.RequirePlatformAdmin("org.create", body.Slug, Targets.Organization(body.Slug));
         new Validation().Slug("slug", body.Slug).Required("name", body.Name).ThrowIfInvalid();
         if (await admin.Db.Organizations.AnyAsync(o => o.Slug == body.Slug, ct))
         {
@@ -70,8 +70,8 @@ public static class OrganizationEndpoints
 
     private static async Task<IResult> UpdateAsync(AdminContext admin, HttpRequest request, string org, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<UpdateOrganizationRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "org.update", Targets.Organization(org), ct);
+        var body = await AdminJson.ReadAsync<UpdateOrganizationRequest>(request, ct);
         var validation = new Validation();
         if (body.Name is not null)
         {

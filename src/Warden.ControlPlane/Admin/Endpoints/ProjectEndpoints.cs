@@ -42,8 +42,8 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, CancellationToken ct)
     {
+        var organization = await admin.AdministeredOrganizationAsync(org, "project.create", Targets.Organization(org), ct);
         var body = await AdminJson.ReadAsync<CreateProjectRequest>(request, ct);
-        var organization = await admin.AdministeredOrganizationAsync(org, "project.create", Targets.Project(org, body.Slug), ct);
         new Validation().Slug("slug", body.Slug).Required("name", body.Name).MaxLength("description", body.Description, 2000).ThrowIfInvalid();
         if (await admin.Db.Projects.AnyAsync(p => p.OrganizationId == organization.Id && p.Slug == body.Slug, ct))
         {
@@ -73,8 +73,8 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> UpdateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<UpdateProjectRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "project.update", Targets.Project(org, project), ct);
+        var body = await AdminJson.ReadAsync<UpdateProjectRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation().MaxLength("description", body.Description, 2000);
         if (body.Name is not null)
