@@ -16,6 +16,12 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
         var errors = new List<string>();
         OptionChecks.HttpUrl(errors, "ControlPlane:Url", options.Url);
         OptionChecks.Secret(errors, "ControlPlane:InternalToken", options.InternalToken, required: Standalone);
+        OptionChecks.Secret(errors, "ControlPlane:BootstrapAdminToken", options.BootstrapAdminToken, required: false);
+        if (options.AuditRetentionDays is < 1 or > 36_500)
+        {
+            errors.Add("ControlPlane:AuditRetentionDays must be between 1 and 36500 days.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

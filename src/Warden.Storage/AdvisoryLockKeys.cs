@@ -13,4 +13,7 @@ public static class AdvisoryLockKeys
 
     /// <summary>Held by the control-plane replica that runs cluster-wide background jobs (leader election).</summary>
     public const long BackgroundJobLeader = Prefix | 0x0002;
+
+    /// <summary>Held (transaction-scoped) while an audit event is appended or the audit log is pruned, so the hash chain stays linear.</summary>
+    public const long AuditChain = Prefix | 0x0003;
 }

@@ -18,6 +18,7 @@ root.Subcommands.Add(ControlPlaneCommand.Create());
 root.Subcommands.Add(GatewayCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(AuditCommand.Create());
 root.Subcommands.Add(MockProviderCommand.Create());
 
 try

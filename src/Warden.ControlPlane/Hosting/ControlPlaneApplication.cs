@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Internal;
 using Warden.ControlPlane.Reconcile;
@@ -26,6 +28,7 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddReconcile();
+        builder.Services.AddAdminApi();
         return builder;
     }
 
@@ -33,11 +36,21 @@ public static class ControlPlaneApplication
     public static WebApplication UseControlPlane(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseAdminApiProblems();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", (ControlPlaneReadiness readiness) => readiness.IsReady
             ? Results.Text("ready")
             : Results.Text("not_ready", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapInternalEndpoints();
+        app.MapAdminApi();
         return app;
+    }
+}
+
+/// <summary>Fallback when no reconcile loop registered a trigger: changes wait for the periodic reconcile.</summary>
+internal sealed class PeriodicOnlyReconcileTrigger : IReconcileTrigger
+{
+    public void RequestReconcile()
+    {
     }
 }

@@ -5,11 +5,14 @@ namespace Warden.ControlPlane.Hosting;
 /// </summary>
 public sealed class ControlPlaneReadiness
 {
-    private volatile bool _ready;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>True once start-up work finished.</summary>
-    public bool IsReady => _ready;
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>Completes when start-up work finished.</summary>
+    public Task WhenReady => _ready.Task;
 
     /// <summary>Marks start-up complete.</summary>
-    public void MarkReady() => _ready = true;
+    public void MarkReady() => _ready.TrySetResult();
 }

@@ -23,6 +23,10 @@ public static class WardenEventIds
     public const int LeadershipLost = 2009;
     public const int ReconcileNotificationFailed = 2010;
 
+    public const int AdminDenied = 2100;
+    public const int AuditPruned = 2101;
+    public const int AuditPruneFailed = 2102;
+
     public const int GatewayNotReady = 3000;
     public const int UsageRecorded = 3001;
     public const int UpstreamAttemptFailed = 3002;

@@ -8,6 +8,8 @@ using Warden.Gateway.Hosting;
 using Warden.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
+using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Reconcile;
 using Warden.Gateway.Snapshots;
@@ -57,6 +59,7 @@ internal static class ServeCommand
         var configuration = WardenConfiguration.Build(parseResult, s_flags, new Dictionary<string, string?>
         {
             [DatabaseSettings.DataDirKey] = "warden-data",
+            ["ControlPlane:LocalAdmin"] = "true",
         });
         var reader = new OptionsReader(configuration);
         var controlPlane = reader.Read(ControlPlaneOptions.Section, new ControlPlaneOptionsValidator());
@@ -92,7 +95,8 @@ internal static class ServeCommand
             controlPlaneBuilder.Services.AddSingleton(demo);
         }
 
-        apps.Add(controlPlaneBuilder.Build().UseControlPlane());
+        var controlPlaneApp = controlPlaneBuilder.Build().UseControlPlane();
+        apps.Add(controlPlaneApp);
 
         var gatewayBuilder = GatewayApplication.CreateBuilder(gateway);
         gatewayBuilder.Configuration.AddConfiguration(configuration);
@@ -115,6 +119,21 @@ internal static class ServeCommand
                 Console.WriteLine("  Try it:");
                 Console.WriteLine($"    curl {info.GatewayUrl}/chat/completions -H 'Authorization: Bearer {info.ApiKey}' -H 'Content-Type: application/json' -d '{{\"model\":\"{info.Model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Hello!\"}}]}}'");
                 Console.WriteLine("  (also written to " + Path.Combine(dataDir, "demo.json") + ")");
+            }
+
+            if (controlPlane.LocalAdmin)
+            {
+                await controlPlaneApp.Services.GetRequiredService<ControlPlaneReadiness>().WhenReady.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+                var token = await BreakGlassAdmin.EnsureAsync(
+                    controlPlaneApp.Services.GetRequiredService<IDbContextFactory<WardenDbContext>>(), TimeProvider.System.GetUtcNow(), cancellationToken);
+                if (token is not null)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine($"Local break-glass platform admin created: {BreakGlassAdmin.Email}");
+                    Console.WriteLine("  Admin API token (shown once, store it safely): " + token);
+                    Console.WriteLine($"    curl {controlPlane.Url}/api/orgs -H 'Authorization: Bearer {token}'");
+                    Console.WriteLine("  Set ControlPlane:LocalAdmin=false to stop creating a local admin.");
+                }
             }
 
             Console.WriteLine("Press Ctrl-C to stop.");

@@ -11,6 +11,9 @@ internal static class WardenConfiguration
     /// <summary>The prefix of environment variables that configure Warden (<c>WARDEN__Gateway__Url</c>).</summary>
     public const string EnvironmentPrefix = "WARDEN__";
 
+    /// <summary>The environment variable holding the bootstrap admin token.</summary>
+    public const string BootstrapAdminTokenVariable = "WARDEN_BOOTSTRAP_ADMIN_TOKEN";
+
     /// <summary>
     /// appsettings.json beside the executable, then appsettings.json in the working directory, then the file named by
     /// <c>--config</c>, then <c>WARDEN__</c> environment variables, then the command's flags.
@@ -39,6 +42,13 @@ internal static class WardenConfiguration
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
+
+        // The SPEC's name for the automation token; WARDEN__ControlPlane__BootstrapAdminToken works as well.
+        var bootstrapToken = Environment.GetEnvironmentVariable(BootstrapAdminTokenVariable);
+        if (!string.IsNullOrEmpty(bootstrapToken))
+        {
+            builder.AddInMemoryCollection([KeyValuePair.Create<string, string?>("ControlPlane:BootstrapAdminToken", bootstrapToken)]);
+        }
 
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var flag in flags)

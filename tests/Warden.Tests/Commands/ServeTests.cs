@@ -105,6 +105,79 @@ public sealed class ServeTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains(busyPort.ToString(System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task Serve_CreatesALocalBreakGlassAdminOnce_WhoseTokenDrivesTheAdminApi_AndTheKeyItIssuesWorks()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("warden-breakglass-").FullName;
+        var gatewayUrl = FreePort.NextUrl();
+        var controlPlaneUrl = FreePort.NextUrl();
+        string token;
+        await using (var serve = WardenProcess.Start(["serve", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(controlPlaneUrl)]))
+        {
+            token = await WaitForOutputAsync(serve, new System.Text.RegularExpressions.Regex("Admin API token \\(shown once[^:]*: (wat_[a-z0-9_]+)"));
+            using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/orgs", Json("""{"slug":"local","name":"Local"}"""))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/orgs/local/projects", Json("""{"slug":"p","name":"P"}"""))).StatusCode);
+            var consumer = await admin.PostAsync("/api/orgs/local/projects/p/consumers", Json("""{"name":"svc"}"""));
+            using var consumerBody = JsonDocument.Parse(await consumer.Content.ReadAsStringAsync());
+            var key = await admin.PostAsync("/api/orgs/local/projects/p/keys", Json($$"""{"consumerId":"{{consumerBody.RootElement.GetProperty("id").GetString()}}"}"""));
+            Assert.Equal(HttpStatusCode.Created, key.StatusCode);
+            using var keyBody = JsonDocument.Parse(await key.Content.ReadAsStringAsync());
+            var apiKey = keyBody.RootElement.GetProperty("key").GetString()!;
+
+            // The new key reaches the in-process gateway through the same snapshot interfaces as a cluster.
+            using var gateway = new HttpClient();
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+            HttpStatusCode status;
+            do
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, Trim(gatewayUrl) + "/v1/models");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+                status = (await gateway.SendAsync(request)).StatusCode;
+            }
+            while (status != HttpStatusCode.OK && DateTimeOffset.UtcNow < deadline && await Delay());
+
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(0, await serve.StopAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await using (var again = WardenProcess.Start(["serve", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(controlPlaneUrl)]))
+        {
+            await WaitForOutputAsync(again, new System.Text.RegularExpressions.Regex("Press Ctrl-C to stop"));
+            Assert.DoesNotContain("break-glass platform admin created", again.Output, StringComparison.Ordinal);
+            using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
+            admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/orgs/local")).StatusCode);
+            Assert.Equal(0, await again.StopAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(50);
+        return true;
+    }
+
+    private static async Task<string> WaitForOutputAsync(WardenProcess process, System.Text.RegularExpressions.Regex pattern)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var match = pattern.Match(process.Output);
+            if (match.Success)
+            {
+                return match.Groups.Count > 1 ? match.Groups[1].Value : match.Value;
+            }
+
+            Assert.False(process.HasExited, "warden exited early:\n" + process.Output);
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Output did not show " + pattern + ":\n" + process.Output);
+    }
 
     private static async Task<string> RunDemoOnceAsync(string dataDir)
     {
