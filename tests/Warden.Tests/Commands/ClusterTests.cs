@@ -53,8 +53,12 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         var controlPlaneUrl = FreePort.NextUrl();
         await using var controlPlane = StartControlPlane(controlPlaneUrl);
         await controlPlane.WaitForHttpOkAsync(new Uri(controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
-        await _writer.SeedAsync(new Uri(_mockUrl, "/v1"));
-        var k1 = await _writer.AddKeyAsync();
+        using var admin = new AdminClient(controlPlaneUrl);
+        var projectId = await admin.CreateOrganizationAndProjectAsync("acme", "payments");
+        var consumerId = await admin.CreateConsumerAsync("acme", "payments", "svc");
+        // Providers and routes have no admin endpoints yet: written like the API would (revision + change rows + NOTIFY).
+        await _writer.AddProviderAndRouteAsync(projectId, new Uri(_mockUrl, "/v1"));
+        var k1 = (await admin.CreateKeyAsync("acme", "payments", consumerId)).Key;
 
         var g1Url = FreePort.NextUrl();
         var g2Url = FreePort.NextUrl();
@@ -63,20 +67,21 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         await g1.WaitForHttpOkAsync(new Uri(g1Url, "/readyz"));
         await g2.WaitForHttpOkAsync(new Uri(g2Url, "/readyz"));
 
-        // A key in the database works on both gateways, end to end through the provider.
+        // A key created through the API works on both gateways, end to end through the provider.
         await WaitForChatStatusAsync(g1Url, k1, HttpStatusCode.OK);
         await WaitForChatStatusAsync(g2Url, k1, HttpStatusCode.OK);
 
-        // Propagation: from the commit returning to each gateway answering accordingly, polled every 5 ms.
+        // Propagation: from the admin API's answer (the commit has returned) to each gateway answering accordingly,
+        // each gateway polled every 5 ms.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var created = new List<double>();
         var revoked = new List<double>();
         for (var trial = 0; trial < Trials; trial++)
         {
-            var key = await _writer.AddKeyAsync();
-            created.AddRange(await MeasureAsync(http, [g1Url, g2Url], key, HttpStatusCode.OK, _writer.LastCommitTimestamp));
-            await _writer.RevokeAsync(key);
-            revoked.AddRange(await MeasureAsync(http, [g1Url, g2Url], key, HttpStatusCode.Unauthorized, _writer.LastCommitTimestamp));
+            var (keyId, key) = await admin.CreateKeyAsync("acme", "payments", consumerId);
+            created.AddRange(await MeasureAsync(http, [g1Url, g2Url], key, HttpStatusCode.OK, admin.LastResponseTimestamp));
+            await admin.RevokeKeyAsync("acme", "payments", keyId);
+            revoked.AddRange(await MeasureAsync(http, [g1Url, g2Url], key, HttpStatusCode.Unauthorized, admin.LastResponseTimestamp));
         }
 
         var all = created.Concat(revoked).ToList();
@@ -88,7 +93,7 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
             ["trials"] = Trials,
             ["gateways"] = 2,
             ["pollIntervalMs"] = 5,
-            ["measuredFrom"] = "database commit returned (admin-API-equivalent write + NOTIFY warden_reconcile)",
+            ["measuredFrom"] = "admin API response received (POST keys / POST keys/{id}/revoke)",
             ["createP50Ms"] = Percentiles.Of(created, 50),
             ["createP99Ms"] = Percentiles.Of(created, 99),
             ["revokeP50Ms"] = Percentiles.Of(revoked, 50),
@@ -103,7 +108,7 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(g1Url, k1));
 
         // Control plane down: running gateways keep serving their last snapshot…
-        var k2 = await _writer.AddKeyAsync();
+        var (_, k2) = await admin.CreateKeyAsync("acme", "payments", consumerId);
         await WaitForChatStatusAsync(g1Url, k2, HttpStatusCode.OK);
         await WaitForChatStatusAsync(g2Url, k2, HttpStatusCode.OK);
         controlPlane.Kill();
@@ -120,12 +125,13 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
             Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
         }
 
-        // Changes made while it is down are picked up when it returns, and every gateway resumes receiving changes.
+        // Changes made while it is down (directly in the database) are picked up when it returns, and every gateway
+        // resumes receiving changes.
         await _writer.RevokeAsync(k2);
         await using var controlPlaneAgain = StartControlPlane(controlPlaneUrl);
         await controlPlaneAgain.WaitForHttpOkAsync(new Uri(controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
         await g3.WaitForHttpOkAsync(new Uri(g3Url, "/readyz"), TimeSpan.FromSeconds(30));
-        var k3 = await _writer.AddKeyAsync();
+        var k3 = (await admin.CreateKeyAsync("acme", "payments", consumerId)).Key;
         foreach (var url in new[] { g1Url, g2Url, g3Url })
         {
             await WaitForChatStatusAsync(url, k3, HttpStatusCode.OK);
@@ -158,7 +164,11 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
 
     private WardenProcess StartControlPlane(Uri url) => WardenProcess.Start(
         ["control-plane", "--url", url.ToString(), "--connection-string", _database.ConnectionString],
-        new Dictionary<string, string?> { ["WARDEN__ControlPlane__InternalToken"] = InternalToken });
+        new Dictionary<string, string?>
+        {
+            ["WARDEN__ControlPlane__InternalToken"] = InternalToken,
+            ["WARDEN__ControlPlane__BootstrapAdminToken"] = AdminClient.Token,
+        });
 
     private static WardenProcess StartGateway(Uri url, Uri controlPlaneUrl) => WardenProcess.Start(
         ["gateway", "--url", url.ToString(), "--control-plane-url", controlPlaneUrl.ToString()],

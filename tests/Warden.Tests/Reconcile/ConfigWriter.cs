@@ -52,6 +52,18 @@ internal sealed class ConfigWriter
         (OrganizationId, ProjectId, ConsumerId, RouteId) = (org.Id, project.Id, consumer.Id, route.Id);
     }
 
+    /// <summary>Adds a mock provider and route <c>chat</c> to an existing project (created through the admin API).</summary>
+    public async Task AddProviderAndRouteAsync(Guid projectId, Uri providerBaseUrl)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var provider = new Provider { ProjectId = projectId, Name = "mock", Type = ProviderType.Mock, BaseUrl = providerBaseUrl.ToString(), CreatedAt = now, UpdatedAt = now };
+        var route = new Route { ProjectId = projectId, LogicalModel = "chat", Strategy = RouteStrategy.Single, MaxAttempts = 1, CreatedAt = now, UpdatedAt = now };
+        route.Targets.Add(new RouteTarget { RouteId = route.Id, ProviderId = provider.Id, UpstreamModel = "gpt-4o-mini", Weight = 1, TimeoutMs = 10_000 });
+        await WriteAsync("route.create", db => db.AddRange(provider, route),
+            (ConfigEntityKinds.Provider, provider.Id, ConfigOperation.Created), (ConfigEntityKinds.Route, route.Id, ConfigOperation.Created));
+        (ProjectId, RouteId) = (projectId, route.Id);
+    }
+
     /// <summary>Creates a key for the seeded consumer; returns the full key text.</summary>
     public async Task<string> AddKeyAsync(Guid? consumerId = null)
     {

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Warden.Tests.Reconcile;
+
+/// <summary>The admin API as an operator's automation uses it (bootstrap token), for propagation measurements.</summary>
+internal sealed class AdminClient : IDisposable
+{
+    /// <summary>A bootstrap admin token for tests (the API requires at least 32 characters).</summary>
+    public const string Token = "reconcile-test-bootstrap-admin-token-0123456789";
+
+    private readonly HttpClient _http;
+
+    public AdminClient(Uri controlPlane)
+    {
+        _http = new HttpClient { BaseAddress = controlPlane, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    /// <summary><see cref="Stopwatch"/> timestamp of when the last write's response arrived (the commit had returned).</summary>
+    public long LastResponseTimestamp { get; private set; }
+
+    public async Task<Guid> CreateOrganizationAndProjectAsync(string org, string project)
+    {
+        await PostAsync("/api/orgs", new { slug = org, name = org }, HttpStatusCode.Created);
+        using var created = await PostAsync($"/api/orgs/{org}/projects", new { slug = project, name = project }, HttpStatusCode.Created);
+        return created.RootElement.GetProperty("id").GetGuid();
+    }
+
+    public async Task<Guid> CreateConsumerAsync(string org, string project, string name)
+    {
+        using var created = await PostAsync($"/api/orgs/{org}/projects/{project}/consumers", new { name }, HttpStatusCode.Created);
+        return created.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Creates a key; returns its id and full text (shown once).</summary>
+    public async Task<(Guid Id, string Key)> CreateKeyAsync(string org, string project, Guid consumerId)
+    {
+        using var created = await PostAsync($"/api/orgs/{org}/projects/{project}/keys", new { consumerId, name = "k" }, HttpStatusCode.Created);
+        return (created.RootElement.GetProperty("id").GetGuid(), created.RootElement.GetProperty("key").GetString()!);
+    }
+
+    public async Task RevokeKeyAsync(string org, string project, Guid keyId)
+    {
+        using var _ = await PostAsync($"/api/orgs/{org}/projects/{project}/keys/{keyId}/revoke", new { }, HttpStatusCode.OK);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonDocument> PostAsync(string path, object body, HttpStatusCode expected)
+    {
+        using var response = await _http.PostAsJsonAsync(path, body);
+        LastResponseTimestamp = Stopwatch.GetTimestamp();
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}, expected {(int)expected}: {text}");
+        }
+
+        return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+    }
+}
