@@ -36,11 +36,14 @@ public sealed class ReconcileSignal : IReconcileTrigger
             return true;
         }
 
+        // The wait is cancelled (not abandoned) on timeout, so an idle loop leaves no waiters behind on the channel.
+        using var timeoutSource = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
-            await _channel.Reader.WaitToReadAsync(cancellationToken).AsTask().WaitAsync(timeout, time, cancellationToken);
+            await _channel.Reader.WaitToReadAsync(linked.Token);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
         }
