@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Warden.Core.Snapshots.Wire;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class KeyDeltaWire
     /// <summary>Public ids of removed keys.</summary>
     public List<string> RemovedKeys { get; set; } = [];
 
-    /// <summary>Number of entries.</summary>
+    /// <summary>Number of entries (not sent).</summary>
+    [JsonIgnore]
     public int Count => Consumers.Count + RemovedConsumers.Count + Keys.Count + RemovedKeys.Count;
 }
