@@ -97,6 +97,64 @@ public sealed class SnapshotProtocolTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task JournalCompaction_KeepsTheBaseId_SoOnlyGatewaysOutsideTheJournalDownloadTheBase()
+    {
+        var trigger = _controlPlane.Services.GetRequiredService<IReconcileTrigger>();
+        var hub = _controlPlane.Services.GetRequiredService<SnapshotHub>();
+        await WaitForHubAsync(hub, s => true);
+        var start = hub.CurrentSnapshot!;
+        using var http = new HttpClient { BaseAddress = _controlPlaneUrl };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", InternalToken);
+
+        // One revision touching more keys than the control plane's journal keeps: it folds them into the base.
+        var keys = Enumerable.Range(0, 10_001).Select(_ => Core.Keys.ApiKeyFormat.Generate()).ToList();
+        var rows = keys.Select(k => new Storage.Entities.ApiKey { ConsumerId = _writer.ConsumerId, PublicId = k.PublicId, SecretHash = k.SecretHash, Prefix = "p", CreatedAt = DateTimeOffset.UtcNow }).ToList();
+        await _writer.WriteAsync("bulk", db => db.ApiKeys.AddRange(rows), [.. rows.Select(r => (Storage.Entities.ConfigEntityKinds.ApiKey, r.Id, Storage.Entities.ConfigOperation.Created))]);
+        trigger.RequestReconcile();
+        var after = await WaitForHubAsync(hub, s => s.Keys.Sequence == start.Keys.Sequence + 1);
+
+        // Same base id; a gateway at the new sequence has nothing to fetch…
+        Assert.Equal(start.Keys.BaseId, after.Keys.BaseId);
+        using (var inSync = await PollAsync(http, after.Config.ContentId, after.Keys.BaseId, after.Keys.Sequence))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotModified, inSync.StatusCode);
+        }
+
+        // …one still at the old sequence (now folded away), or claiming a sequence this control plane never served,
+        // gets the compacted base at the current sequence and no delta.
+        foreach (var sequence in new[] { start.Keys.Sequence, after.Keys.Sequence + 5 })
+        {
+            using var lagging = await PollAsync(http, after.Config.ContentId, after.Keys.BaseId, sequence);
+            Assert.Equal(System.Net.HttpStatusCode.OK, lagging.StatusCode);
+            using var update = System.Text.Json.JsonDocument.Parse(await lagging.Content.ReadAsStringAsync());
+            var root = update.RootElement;
+            Assert.Equal(after.Keys.Sequence, root.GetProperty("keyBaseSequence").GetInt64());
+            Assert.Equal(rows.Count, root.GetProperty("keyBase").GetProperty("keys").GetArrayLength());
+            Assert.False(root.TryGetProperty("keyDelta", out _));
+            Assert.False(root.TryGetProperty("config", out _));
+        }
+    }
+
+    private static Task<HttpResponseMessage> PollAsync(HttpClient http, string configId, string keyBaseId, long sequence) =>
+        http.GetAsync($"/internal/snapshot?wait=0&config={configId}&keys={Uri.EscapeDataString(keyBaseId)}&seq={sequence}");
+
+    private static async Task<ConfigSnapshot> WaitForHubAsync(SnapshotHub hub, Func<ConfigSnapshot, bool> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (hub.CurrentSnapshot is { } snapshot && condition(snapshot))
+            {
+                return snapshot;
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException("The control plane did not reach the expected state.");
+    }
+
     private static async Task<ConfigSnapshot> WaitForAsync(SnapshotStore store, Func<ConfigSnapshot, bool> condition)
     {
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
