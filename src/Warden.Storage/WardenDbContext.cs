@@ -41,6 +41,9 @@ public abstract class WardenDbContext : DbContext
     /// <summary>Group-to-project assignments.</summary>
     public DbSet<ProjectGroup> ProjectGroups => Set<ProjectGroup>();
 
+    /// <summary>Organizations' SSO connections.</summary>
+    public DbSet<SsoConnection> SsoConnections => Set<SsoConnection>();
+
     /// <summary>Projects.</summary>
     public DbSet<Project> Projects => Set<Project>();
 
@@ -120,6 +123,7 @@ public abstract class WardenDbContext : DbContext
         configurationBuilder.Properties<AuditOutcome>().HaveConversion<EnumNameConverter<AuditOutcome>>().HaveMaxLength(32);
         configurationBuilder.Properties<ConfigOperation>().HaveConversion<EnumNameConverter<ConfigOperation>>().HaveMaxLength(32);
         configurationBuilder.Properties<AccessTokenRole>().HaveConversion<EnumNameConverter<AccessTokenRole>>().HaveMaxLength(32);
+        configurationBuilder.Properties<SsoConnectionKind>().HaveConversion<EnumNameConverter<SsoConnectionKind>>().HaveMaxLength(32);
     }
 
     /// <inheritdoc />

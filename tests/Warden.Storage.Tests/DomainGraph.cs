@@ -203,6 +203,19 @@ internal sealed class DomainGraph
             RevokedAt = T0.AddDays(100),
             LastUsedAt = T0.AddDays(99),
         };
+        SsoConnection = new SsoConnection
+        {
+            OrganizationId = Organization.Id,
+            Name = "corporate-idp",
+            Kind = SsoConnectionKind.Saml,
+            IssuerUrl = "https://login.acme.example/realms/acme",
+            MetadataUrl = "https://login.acme.example/saml/metadata.xml",
+            ClientId = "warden-console",
+            ClientSecretReference = "env:ACME_SSO_CLIENT_SECRET",
+            Enabled = true,
+            CreatedAt = T0,
+            UpdatedAt = T0.AddMinutes(3),
+        };
         ConfigRevision = new ConfigRevision { CreatedAt = T0.AddMinutes(13), Reason = "key.revoke", Actor = User.Email };
         ConfigChange = new ConfigChange { Revision = ConfigRevision, EntityKind = "api_key", EntityId = ApiKey.Id, Operation = ConfigOperation.Deleted };
     }
@@ -235,6 +248,7 @@ internal sealed class DomainGraph
     public GuardrailBlock GuardrailBlock { get; }
     public AuditEvent AuditEvent { get; }
     public AccessToken AccessToken { get; }
+    public SsoConnection SsoConnection { get; }
     public ConfigRevision ConfigRevision { get; }
     public ConfigChange ConfigChange { get; }
 
@@ -243,6 +257,7 @@ internal sealed class DomainGraph
     [
         Organization, User, Membership, PlatformAdminGrant, Group, GroupMembership, Project, ProjectGroup, Consumer, ApiKey,
         Provider, Route, RouteTarget, Price, Budget, Limit, GuardrailConfig, PlatformSetting, CacheConfig, SemanticGuardConfig,
-        McpServer, UsageRecord, UsageRecordGroup, GuardrailBlock, AuditEvent, AccessToken, ConfigRevision, ConfigChange,
+        McpServer, UsageRecord, UsageRecordGroup, GuardrailBlock, AuditEvent, AccessToken, SsoConnection, ConfigRevision,
+        ConfigChange,
     ];
 }

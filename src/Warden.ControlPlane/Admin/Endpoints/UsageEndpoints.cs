@@ -1,0 +1,190 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Warden.Storage;
+using Warden.Storage.Entities;
+
+namespace Warden.ControlPlane.Admin.Endpoints;
+
+/// <summary>
+/// Usage totals of one row of a report. <c>key</c> names the row: a project slug, a qualified consumer name
+/// (<c>org.project.name</c>), a logical model or a UTC day (<c>yyyy-MM-dd</c>); ids of deleted projects and consumers
+/// appear as ids, because the ledger outlives configuration.
+/// </summary>
+public sealed record UsageRowView(string Key, long Requests, long InputTokens, long OutputTokens, long CacheReadTokens, long CacheWriteTokens, decimal CostUsd);
+
+/// <summary>An organization's usage in <c>[from, to)</c>, in total and by project, consumer, model and day.</summary>
+public sealed record OrganizationUsageView(DateTimeOffset From, DateTimeOffset To, UsageRowView Total, IReadOnlyList<UsageRowView> ByProject,
+    IReadOnlyList<UsageRowView> ByConsumer, IReadOnlyList<UsageRowView> ByModel, IReadOnlyList<UsageRowView> ByDay);
+
+/// <summary>A request a guardrail blocked: the rule and a short, already redacted snippet, never the prompt.</summary>
+public sealed record BlockedRequestView(Guid Id, DateTimeOffset OccurredAt, string? Project, string? Consumer, string RuleId, string Kind,
+    string Snippet, string? RequestId, bool ReportedFalsePositive);
+
+/// <summary>
+/// Usage reports for admins (SPEC ML-5): <c>GET /api/orgs/{org}/usage?from=&amp;to=</c> and
+/// <c>GET /api/orgs/{org}/guardrail-blocks</c>; org admins of the organization and platform admins.
+/// </summary>
+public static class UsageEndpoints
+{
+    /// <summary>Longest report window: a quarter, so the per-day breakdown stays a bounded number of indexed range queries.</summary>
+    public const int MaxWindowDays = 92;
+
+    public static RouteGroupBuilder MapUsageEndpoints(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/orgs/{org}/usage", OrganizationUsageAsync).WithTags("Usage").Produces<OrganizationUsageView>();
+        api.MapGet("/orgs/{org}/guardrail-blocks", OrganizationBlocksAsync).WithTags("Usage").Produces<Page<BlockedRequestView>>();
+        return api;
+    }
+
+    private static async Task<IResult> OrganizationUsageAsync(AdminContext admin, HttpRequest request, string org, CancellationToken ct)
+    {
+        var organization = await admin.AdministeredOrganizationAsync(org, "usage.read", null, ct);
+        var (from, to) = ReadWindow(request, admin.Now);
+        var records = admin.Db.UsageRecords.AsNoTracking().Where(r => r.OrganizationId == organization.Id && r.OccurredAt >= from && r.OccurredAt < to);
+
+        // One SUM … GROUP BY over the finest grain the breakdowns need; projects, consumers and models roll up from it.
+        var cells = await records.GroupBy(r => new { r.ProjectId, r.ConsumerId, r.LogicalModel })
+            .Select(g => new Cell(g.Key.ProjectId, g.Key.ConsumerId, g.Key.LogicalModel, g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
+                g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
+            .ToListAsync(ct);
+
+        var projects = await admin.Db.Projects.AsNoTracking().Where(p => p.OrganizationId == organization.Id).ToDictionaryAsync(p => p.Id, p => p.Slug, ct);
+        var consumerIds = cells.Select(c => c.ConsumerId).Distinct().ToList();
+        var consumers = await admin.Db.Consumers.AsNoTracking().Where(c => consumerIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, Project = c.Project.Slug }).ToDictionaryAsync(c => c.Id, c => $"{org}.{c.Project}.{c.Name}", ct);
+
+        // Days: one indexed range query per UTC day of the window (at most MaxWindowDays), the same SQL on both databases.
+        var days = new List<UsageRowView>();
+        for (var day = from.UtcDateTime.Date; day < to.UtcDateTime; day = day.AddDays(1))
+        {
+            var start = Max(new DateTimeOffset(day, TimeSpan.Zero), from);
+            var end = Min(new DateTimeOffset(day.AddDays(1), TimeSpan.Zero), to);
+            var total = await records.Where(r => r.OccurredAt >= start && r.OccurredAt < end).GroupBy(r => r.OrganizationId)
+                .Select(g => new Cell(Guid.Empty, Guid.Empty, "", g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
+                    g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
+                .SingleOrDefaultAsync(ct);
+            if (total is not null)
+            {
+                days.Add(total.Row(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return Results.Ok(new OrganizationUsageView(
+            from,
+            to,
+            Sum("total", cells),
+            Roll(cells, c => projects.GetValueOrDefault(c.ProjectId) ?? c.ProjectId.ToString()),
+            Roll(cells, c => consumers.GetValueOrDefault(c.ConsumerId) ?? c.ConsumerId.ToString()),
+            Roll(cells, c => c.Model),
+            days));
+    }
+
+    private static async Task<IResult> OrganizationBlocksAsync(AdminContext admin, HttpRequest request, string org, CancellationToken ct)
+    {
+        var organization = await admin.AdministeredOrganizationAsync(org, "guardrail_block.list", null, ct);
+        var query = admin.Db.GuardrailBlocks.AsNoTracking().Where(b => b.OrganizationId == organization.Id);
+        if (request.Query.TryGetValue("project", out var project) && project.ToString().Length > 0)
+        {
+            var entity = await admin.ProjectAsync(organization, project.ToString(), ct);
+            query = query.Where(b => b.ProjectId == entity.Id);
+        }
+
+        return Results.Ok(await BlocksPageAsync(admin, request, query, ct));
+    }
+
+    /// <summary>One page of guardrail blocks, newest first, with project and consumer names where they still exist.</summary>
+    internal static async Task<Page<BlockedRequestView>> BlocksPageAsync(AdminContext admin, HttpRequest request, IQueryable<GuardrailBlock> blocks, CancellationToken ct)
+    {
+        var page = await blocks.OrderByDescending(b => b.OccurredAt).ThenByDescending(b => b.Id).ToPageAsync(request, b => b, ct);
+        var consumerIds = page.Items.Select(b => b.ConsumerId).Distinct().ToList();
+        var projectIds = page.Items.Select(b => b.ProjectId).Distinct().ToList();
+        var projects = await admin.Db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id))
+            .Select(p => new { p.Id, p.Slug, Org = p.Organization.Slug }).ToDictionaryAsync(p => p.Id, ct);
+        var consumers = await admin.Db.Consumers.AsNoTracking().Where(c => consumerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var items = page.Items.Select(b =>
+        {
+            var p = projects.GetValueOrDefault(b.ProjectId);
+            var consumer = p is not null && consumers.TryGetValue(b.ConsumerId, out var name) ? $"{p.Org}.{p.Slug}.{name}" : null;
+            return new BlockedRequestView(b.Id, b.OccurredAt, p?.Slug, consumer, b.RuleId, b.Kind, b.Snippet, b.RequestId, b.ReportedFalsePositive);
+        }).ToList();
+        return new Page<BlockedRequestView>(items, page.Offset, page.Limit, page.NextOffset);
+    }
+
+    /// <summary>
+    /// <c>from</c> and <c>to</c> (ISO 8601; a date means 00:00 UTC) as a half-open window, by default the current
+    /// calendar month (UTC). At most <see cref="MaxWindowDays"/> days.
+    /// </summary>
+    internal static (DateTimeOffset From, DateTimeOffset To) ReadWindow(HttpRequest request, DateTimeOffset now)
+    {
+        var (monthStart, monthEnd) = UsageLedgerQueries.CalendarMonthUtc(now);
+        var validation = new Validation();
+        var from = Instant(request, "from", validation) ?? monthStart;
+        var to = Instant(request, "to", validation) ?? monthEnd;
+        validation.ThrowIfInvalid();
+        if (to <= from)
+        {
+            throw new AdminValidationException("to", "must be after from.");
+        }
+
+        if (to - from > TimeSpan.FromDays(MaxWindowDays))
+        {
+            throw new AdminValidationException("to", $"must be at most {MaxWindowDays} days after from.");
+        }
+
+        return (from, to);
+    }
+
+    private static DateTimeOffset? Instant(HttpRequest request, string name, Validation validation)
+    {
+        if (!request.Query.TryGetValue(name, out var raw) || raw.ToString().Length == 0)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(raw.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            // PostgreSQL compares timestamptz parameters in UTC only.
+            return value.ToUniversalTime();
+        }
+
+        validation.Add(name, "must be an ISO 8601 date or time.");
+        return null;
+    }
+
+    /// <summary>Rolls cells up by a key, most expensive first.</summary>
+    internal static List<UsageRowView> Roll(List<Cell> cells, Func<Cell, string> key) =>
+        [.. cells.GroupBy(key, StringComparer.Ordinal).Select(g => Sum(g.Key, g)).OrderByDescending(r => r.CostUsd).ThenBy(r => r.Key, StringComparer.Ordinal)];
+
+    /// <summary>Sums cells under one key.</summary>
+    internal static UsageRowView Sum(string key, IEnumerable<Cell> cells)
+    {
+        long requests = 0, input = 0, output = 0, cacheRead = 0, cacheWrite = 0;
+        decimal cost = 0;
+        foreach (var c in cells)
+        {
+            requests += c.Requests;
+            input += c.InputTokens;
+            output += c.OutputTokens;
+            cacheRead += c.CacheReadTokens;
+            cacheWrite += c.CacheWriteTokens;
+            cost += c.CostUsd;
+        }
+
+        return new UsageRowView(key, requests, input, output, cacheRead, cacheWrite, cost);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    /// <summary>Totals of one group of usage records.</summary>
+    internal sealed record Cell(Guid ProjectId, Guid ConsumerId, string Model, long Requests, long InputTokens, long OutputTokens,
+        long CacheReadTokens, long CacheWriteTokens, decimal CostUsd)
+    {
+        public UsageRowView Row(string key) => new(key, Requests, InputTokens, OutputTokens, CacheReadTokens, CacheWriteTokens, CostUsd);
+    }
+}
