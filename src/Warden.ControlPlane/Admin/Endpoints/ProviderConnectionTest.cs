@@ -69,7 +69,7 @@ public static class ProviderConnectionTest
             {
                 // The upstream's error body is not echoed: some providers quote part of the key they rejected.
                 return new ProviderTestResult(false, status, Elapsed(time, started), [],
-                    string.Create(CultureInfo.InvariantCulture, $"The provider answered {status} {response.ReasonPhrase}."));
+                    string.Create(CultureInfo.InvariantCulture, $"The provider answered HTTP {status}{(string.IsNullOrEmpty(response.ReasonPhrase) ? "" : " " + response.ReasonPhrase)}."));
             }
 
             var models = await ReadModelsAsync(response, linked.Token);
