@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Internal;
@@ -44,13 +43,5 @@ public static class ControlPlaneApplication
         app.MapInternalEndpoints();
         app.MapAdminApi();
         return app;
-    }
-}
-
-/// <summary>Fallback when no reconcile loop registered a trigger: changes wait for the periodic reconcile.</summary>
-internal sealed class PeriodicOnlyReconcileTrigger : IReconcileTrigger
-{
-    public void RequestReconcile()
-    {
     }
 }
