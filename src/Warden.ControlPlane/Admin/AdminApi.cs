@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.ControlPlane.Admin.Endpoints;
 using Warden.ControlPlane.Audit;
+using Warden.ControlPlane.Reconcile;
 
 namespace Warden.ControlPlane.Admin;
 
@@ -15,6 +16,7 @@ public static class AdminApi
     {
         services.AddHttpContextAccessor();
         services.AddScoped<AdminContext>();
+        services.AddBackgroundJob<AuditPruneJob>();
         services.AddSingleton<AdminAuthenticator>();
         services.ConfigureHttpJsonOptions(options => AdminJson.Configure(options.SerializerOptions));
         services.AddProblemDetails();
@@ -49,6 +51,7 @@ public static class AdminApi
         api.MapIdentityEndpoints();
         api.MapProjectConfigEndpoints();
         api.MapAuditEndpoints();
+        api.MapGatewayEndpoints();
         return endpoints;
     }
 

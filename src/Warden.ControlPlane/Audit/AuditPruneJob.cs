@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Warden.ControlPlane.Reconcile.Jobs;
 using Warden.Core.Diagnostics;
 using Warden.Storage;
 
@@ -9,10 +10,13 @@ namespace Warden.ControlPlane.Audit;
 /// Daily pruning of audit events older than <see cref="ControlPlaneOptions.AuditRetentionDays"/>. Runs on one
 /// control-plane replica at a time (the background-job leader); the chain anchor moves with it so what remains verifies.
 /// </summary>
-public sealed partial class AuditPruneJob
+public sealed partial class AuditPruneJob : IBackgroundJob
 {
-    /// <summary>How often the job runs.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromDays(1);
+    /// <inheritdoc />
+    public string Name => "audit-prune";
+
+    /// <inheritdoc />
+    public TimeSpan Interval => TimeSpan.FromDays(1);
 
     private readonly IDbContextFactory<WardenDbContext> _contexts;
     private readonly ControlPlaneOptions _options;
@@ -26,6 +30,9 @@ public sealed partial class AuditPruneJob
         _time = time;
         _logger = logger;
     }
+
+    /// <inheritdoc />
+    public Task RunAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
 
     /// <summary>Removes expired events; returns how many.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

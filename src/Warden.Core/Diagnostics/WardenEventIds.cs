@@ -25,7 +25,6 @@ public static class WardenEventIds
 
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
-    public const int AuditPruneFailed = 2102;
 
     public const int GatewayNotReady = 3000;
     public const int UsageRecorded = 3001;

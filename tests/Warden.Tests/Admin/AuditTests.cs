@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Warden.ControlPlane.Audit;
+using Warden.ControlPlane.Reconcile.Jobs;
 using Warden.Storage.Entities;
 using Warden.Testing;
 
@@ -78,5 +80,27 @@ public sealed class AuditTests : IClassFixture<AdminApiServer>
         await admin.PostJsonAsync("/api/orgs/prune/projects", new { slug = "newer", name = "Newer" }).ExpectAsync(HttpStatusCode.Created);
         var verify = await (await admin.GetAsync("/api/audit/verify").ExpectAsync(HttpStatusCode.OK)).JsonAsync();
         Assert.True(verify["valid"]!.GetValue<bool>(), verify.ToJsonString());
+    }
+
+    [Fact]
+    public async Task PruneJob_RunsDailyOnTheJobLeader_AndKeepsEventsInsideTheRetention()
+    {
+        var job = Assert.Single(_server.Services.GetServices<IBackgroundJob>().OfType<AuditPruneJob>());
+        Assert.Equal(TimeSpan.FromDays(1), job.Interval);
+        using var admin = _server.Admin();
+        await admin.PostJsonAsync("/api/orgs", new { slug = "retained", name = "Retained" }).ExpectAsync(HttpStatusCode.Created);
+        int before;
+        await using (var db = _server.Contexts.CreateDbContext())
+        {
+            before = await db.AuditEvents.CountAsync();
+        }
+
+        // Default retention is 365 days: nothing written by this run is old enough.
+        await job.RunAsync(CancellationToken.None);
+        await using (var db = _server.Contexts.CreateDbContext())
+        {
+            Assert.Equal(before, await db.AuditEvents.CountAsync());
+            Assert.True((await AuditChain.VerifyAsync(db, CancellationToken.None)).Valid);
+        }
     }
 }

@@ -34,6 +34,7 @@ public sealed class RbacMatrixTests : IClassFixture<AdminApiServer>
         await client.PatchJsonAsync($"/api/orgs/{Own}/members/{userId}", new { role = "member" }).ExpectAsync(HttpStatusCode.OK);
         await client.PutJsonAsync("/api/pricing/rbac-model", Price()).ExpectAsync(HttpStatusCode.Created);
         await client.PutJsonAsync("/api/platform/login-methods", new { localLogin = true }).ExpectAsync(HttpStatusCode.OK);
+        await client.GetAsync("/api/gateways").ExpectAsync(HttpStatusCode.OK);
     }
 
     [Theory]
@@ -49,6 +50,7 @@ public sealed class RbacMatrixTests : IClassFixture<AdminApiServer>
         await DeniedAsync(client.PatchJsonAsync($"/api/orgs/{Own}/members/{userId}", new { role = "org_admin" }), "member.update", actor);
         await DeniedAsync(client.PutJsonAsync("/api/pricing/rbac-model", Price()), "price.update", actor);
         await DeniedAsync(client.PutJsonAsync("/api/platform/login-methods", new { localLogin = false }), "platform.login_methods.update", actor);
+        await client.GetAsync("/api/gateways").ExpectAsync(HttpStatusCode.Forbidden);
     }
 
     // Row 2: members, groups, org SSO.

@@ -45,7 +45,7 @@ public sealed class TenantIsolationTests : IClassFixture<AdminApiServer>
             var status = await CallAsync(client, method, Fill(pattern, b, b));
             if (status is not (HttpStatusCode.Forbidden or HttpStatusCode.NotFound))
             {
-                failures.Add($"{method} {pattern} with org B: {(int)status}");
+                failures.Add($"{method} {pattern.RawText} with org B: {(int)status}");
             }
 
             mutations += method == "GET" ? 0 : 1;
@@ -56,7 +56,7 @@ public sealed class TenantIsolationTests : IClassFixture<AdminApiServer>
                 var guessed = await CallAsync(client, method, Fill(pattern, a, b));
                 if (guessed is not (HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Forbidden))
                 {
-                    failures.Add($"{method} {pattern} with A's path and B's ids: {(int)guessed}");
+                    failures.Add($"{method} {pattern.RawText} with A's path and B's ids: {(int)guessed}");
                 }
             }
 

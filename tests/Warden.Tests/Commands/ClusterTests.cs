@@ -54,10 +54,9 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         await using var controlPlane = StartControlPlane(controlPlaneUrl);
         await controlPlane.WaitForHttpOkAsync(new Uri(controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
         using var admin = new AdminClient(controlPlaneUrl);
-        var projectId = await admin.CreateOrganizationAndProjectAsync("acme", "payments");
+        await admin.CreateOrganizationAndProjectAsync("acme", "payments");
         var consumerId = await admin.CreateConsumerAsync("acme", "payments", "svc");
-        // Providers and routes have no admin endpoints yet: written like the API would (revision + change rows + NOTIFY).
-        await _writer.AddProviderAndRouteAsync(projectId, new Uri(_mockUrl, "/v1"));
+        await admin.CreateProviderAndRouteAsync("acme", "payments", new Uri(_mockUrl, "/v1"));
         var k1 = (await admin.CreateKeyAsync("acme", "payments", consumerId)).Key;
 
         var g1Url = FreePort.NextUrl();
@@ -106,6 +105,15 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         // The functional bound: every trial well inside the generous 5 s (the figure quoted is the p99 above).
         Assert.All(all, ms => Assert.True(ms < 5000, $"a change took {ms:F0} ms to reach a gateway"));
         Assert.Equal(HttpStatusCode.OK, await ChatStatusAsync(g1Url, k1));
+        await AssertGatewaysInSyncAsync(admin, 2);
+
+        // What the project's traffic enforces, read back from the served snapshot.
+        using (var effective = await admin.GetAsync("/api/orgs/acme/projects/payments/effective-config"))
+        {
+            var route = Assert.Single(effective.RootElement.GetProperty("routes").EnumerateArray());
+            Assert.Equal("chat", route.GetProperty("logicalModel").GetString());
+            Assert.Equal("mock", Assert.Single(route.GetProperty("targets").EnumerateArray()).GetProperty("provider").GetString());
+        }
 
         // Control plane down: running gateways keep serving their last snapshot…
         var (_, k2) = await admin.CreateKeyAsync("acme", "payments", consumerId);
@@ -136,6 +144,32 @@ public sealed class ClusterTests : IClassFixture<PostgresDatabase>, IAsyncLifeti
         {
             await WaitForChatStatusAsync(url, k3, HttpStatusCode.OK);
             await WaitForChatStatusAsync(url, k2, HttpStatusCode.Unauthorized);
+        }
+    }
+
+    /// <summary>
+    /// <c>/api/gateways</c> lists <paramref name="count"/> replicas, each healthy and holding exactly the served content
+    /// (a gateway reports what it applied on its next poll, so this waits a little).
+    /// </summary>
+    private static async Task AssertGatewaysInSyncAsync(AdminClient admin, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            using var view = await admin.GetAsync("/api/gateways");
+            var gateways = view.RootElement.GetProperty("gateways").EnumerateArray().ToList();
+            var served = view.RootElement.GetProperty("servedRevision").GetInt64();
+            var synced = gateways.Count == count && !view.RootElement.GetProperty("drift").GetBoolean()
+                && gateways.All(g => g.GetProperty("inSync").GetBoolean() && g.GetProperty("healthy").GetBoolean()
+                    && g.GetProperty("appliedRevision").GetInt64() == served);
+            if (synced)
+            {
+                Assert.Equal(served, view.RootElement.GetProperty("latestRevision").GetInt64());
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "gateways not in sync: " + view.RootElement.GetRawText());
+            await Task.Delay(100);
         }
     }
 

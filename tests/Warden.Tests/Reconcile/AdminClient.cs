@@ -48,6 +48,29 @@ internal sealed class AdminClient : IDisposable
         using var _ = await PostAsync($"/api/orgs/{org}/projects/{project}/keys/{keyId}/revoke", new { }, HttpStatusCode.OK);
     }
 
+    /// <summary>A mock provider at <paramref name="baseUrl"/> and the logical model <c>chat</c> routed to it.</summary>
+    public async Task CreateProviderAndRouteAsync(string org, string project, Uri baseUrl)
+    {
+        using var provider = await PostAsync($"/api/orgs/{org}/projects/{project}/providers",
+            new { name = "mock", type = "mock", baseUrl = baseUrl.ToString() }, HttpStatusCode.Created);
+        using var route = await PostAsync($"/api/orgs/{org}/projects/{project}/routes",
+            new { logicalModel = "chat", strategy = "single", maxAttempts = 1, targets = new[] { new { provider = "mock", upstreamModel = "gpt-4o-mini", timeoutMs = 10_000 } } },
+            HttpStatusCode.Created);
+    }
+
+    /// <summary>GET <paramref name="path"/>, expecting 200.</summary>
+    public async Task<JsonDocument> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonDocument.Parse(text);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<JsonDocument> PostAsync(string path, object body, HttpStatusCode expected)

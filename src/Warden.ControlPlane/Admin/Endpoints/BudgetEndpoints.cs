@@ -76,9 +76,9 @@ public static class BudgetEndpoints
 
     private static async Task<IResult> SetAsync(AdminContext admin, HttpRequest request, string org, string project, string scope, string scopeRef, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<SetBudgetRequest>(request, ct);
         var target = Target(org, project, scope, scopeRef);
         var organization = await admin.AdministeredOrganizationAsync(org, "budget.update", target, ct);
+        var body = await AdminJson.ReadAsync<SetBudgetRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var resolved = await BudgetScopes.ResolveAsync(admin, organization, entity, scope, scopeRef, requireAssignment: true, ct);
         return await UpsertAsync(admin, resolved, body, org, target, $"/api/orgs/{org}/projects/{project}/budgets/{scope}/{scopeRef}", ct);
@@ -105,8 +105,8 @@ public static class BudgetEndpoints
     {
         var target = Targets.InOrganization("budget", org, "org");
         admin.RequirePlatformAdmin("budget.update", org, target);
-        var body = await AdminJson.ReadAsync<SetBudgetRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "budget.update", target, ct);
+        var body = await AdminJson.ReadAsync<SetBudgetRequest>(request, ct);
         return await UpsertAsync(admin, OrgScope(organization), body, org, target, $"/api/orgs/{org}/budget", ct);
     }
 

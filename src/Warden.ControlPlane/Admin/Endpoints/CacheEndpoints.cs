@@ -49,8 +49,8 @@ public static class CacheEndpoints
 
     private static async Task<IResult> ReplaceAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<CacheSettingsRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "cache.update", Target(org, project), ct);
+        var body = await AdminJson.ReadAsync<CacheSettingsRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation().Range("ttlSeconds", body.TtlSeconds, 1, MaxTtlSeconds);
         if (!(body.SimilarityThreshold is >= 0 and <= 1))

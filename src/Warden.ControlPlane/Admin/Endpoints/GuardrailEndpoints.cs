@@ -61,8 +61,8 @@ public static partial class GuardrailEndpoints
 
     private static async Task<IResult> ReplaceAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<GuardrailsRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "guardrails.update", Target(org, project), ct);
+        var body = await AdminJson.ReadAsync<GuardrailsRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         Validate(body);
 

@@ -80,9 +80,9 @@ public static class LimitEndpoints
 
     private static async Task<IResult> SetAsync(AdminContext admin, HttpRequest request, string org, string project, string scope, string scopeRef, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<SetLimitRequest>(request, ct);
         var target = Target(org, project, scope, scopeRef);
         var organization = await admin.AdministeredOrganizationAsync(org, "limit.update", target, ct);
+        var body = await AdminJson.ReadAsync<SetLimitRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var resolved = await BudgetScopes.ResolveAsync(admin, organization, entity, scope, scopeRef, requireAssignment: true, ct);
         return await UpsertAsync(admin, resolved, body, org, target, $"/api/orgs/{org}/projects/{project}/limits/{scope}/{scopeRef}", ct);
@@ -109,8 +109,8 @@ public static class LimitEndpoints
     {
         var target = Targets.InOrganization("limit", org, "org");
         admin.RequirePlatformAdmin("limit.update", org, target);
-        var body = await AdminJson.ReadAsync<SetLimitRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "limit.update", target, ct);
+        var body = await AdminJson.ReadAsync<SetLimitRequest>(request, ct);
         return await UpsertAsync(admin, OrgScope(organization), body, org, target, $"/api/orgs/{org}/limit", ct);
     }
 

@@ -49,8 +49,8 @@ public static class McpServerEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
+        var organization = await admin.AdministeredOrganizationAsync(org, "mcp-server.create", Targets.Project(org, project), ct);
         var body = await AdminJson.ReadAsync<CreateMcpServerRequest>(request, ct);
-        var organization = await admin.AdministeredOrganizationAsync(org, "mcp-server.create", Target(org, project, body.Name), ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         Validate(new Validation().Slug("name", body.Name), body.BackendUrl, body.TimeoutMs, body.CredentialReference);
         if (await admin.Db.McpServers.AnyAsync(m => m.ProjectId == entity.Id && m.Name == body.Name, ct))
@@ -84,8 +84,8 @@ public static class McpServerEndpoints
 
     private static async Task<IResult> UpdateAsync(AdminContext admin, HttpRequest request, string org, string project, string name, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<UpdateMcpServerRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "mcp-server.update", Target(org, project, name), ct);
+        var body = await AdminJson.ReadAsync<UpdateMcpServerRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var server = await FindAsync(admin, entity, name, ct);
         var backendUrl = body.BackendUrl ?? server.BackendUrl;

@@ -85,8 +85,8 @@ public static class ProviderEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
+        var organization = await admin.AdministeredOrganizationAsync(org, "provider.create", Targets.Project(org, project), ct);
         var body = await AdminJson.ReadAsync<CreateProviderRequest>(request, ct);
-        var organization = await admin.AdministeredOrganizationAsync(org, "provider.create", Target(org, project, body.Name), ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation().Slug("name", body.Name);
         var settings = ProviderSettings.Validate(validation, body.Type, body.BaseUrl, body.Settings, body.Headers, body.CredentialReference);
@@ -123,8 +123,8 @@ public static class ProviderEndpoints
 
     private static async Task<IResult> UpdateAsync(AdminContext admin, HttpRequest request, string org, string project, string name, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<UpdateProviderRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "provider.update", Target(org, project, name), ct);
+        var body = await AdminJson.ReadAsync<UpdateProviderRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var provider = await FindAsync(admin, entity, name, tracked: true, ct);
 
@@ -181,9 +181,9 @@ public static class ProviderEndpoints
 
     private static async Task<IResult> TestUnsavedAsync(AdminContext admin, TimeProvider time, HttpRequest request, string org, string project, CancellationToken ct)
     {
+        var organization = await admin.AdministeredOrganizationAsync(org, "provider.test", Targets.Project(org, project), ct);
         var body = await AdminJson.ReadAsync<TestProviderRequest>(request, ct);
         var target = Target(org, project, body.Name ?? "(unsaved)");
-        var organization = await admin.AdministeredOrganizationAsync(org, "provider.test", target, ct);
         await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation();
         if (body.Name is not null)

@@ -64,8 +64,8 @@ public static partial class RouteEndpoints
 
     private static async Task<IResult> CreateAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
+        var organization = await admin.AdministeredOrganizationAsync(org, "route.create", Targets.Project(org, project), ct);
         var body = await AdminJson.ReadAsync<CreateRouteRequest>(request, ct);
-        var organization = await admin.AdministeredOrganizationAsync(org, "route.create", Target(org, project, body.LogicalModel), ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation();
         LogicalModelName(validation, "logicalModel", body.LogicalModel);
@@ -104,8 +104,8 @@ public static partial class RouteEndpoints
 
     private static async Task<IResult> ReplaceAsync(AdminContext admin, HttpRequest request, string org, string project, string logicalModel, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<ReplaceRouteRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "route.update", Target(org, project, logicalModel), ct);
+        var body = await AdminJson.ReadAsync<ReplaceRouteRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var route = await FindAsync(admin, entity, logicalModel, ct);
         var validation = new Validation();

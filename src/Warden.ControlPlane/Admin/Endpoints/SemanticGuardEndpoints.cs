@@ -49,8 +49,8 @@ public static class SemanticGuardEndpoints
 
     private static async Task<IResult> ReplaceAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
     {
-        var body = await AdminJson.ReadAsync<SemanticGuardRequest>(request, ct);
         var organization = await admin.AdministeredOrganizationAsync(org, "semantic-guard.update", Target(org, project), ct);
+        var body = await AdminJson.ReadAsync<SemanticGuardRequest>(request, ct);
         var entity = await admin.ProjectAsync(organization, project, ct);
         var validation = new Validation();
         if (!(body.Threshold is >= 0 and <= 1))
