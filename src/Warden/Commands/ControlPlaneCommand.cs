@@ -20,12 +20,14 @@ internal static class ControlPlaneCommand
     public static Command Create()
     {
         var command = new Command("control-plane", """
-            Run the control plane without a gateway: it builds the configuration snapshot from the database and serves it
-            to gateways on /internal/snapshot, with /healthz and /readyz.
+            Run the control plane without a gateway: it serves the admin API under /api (OpenAPI at /api/openapi.json),
+            builds the configuration snapshot from the database and serves it to gateways on /internal/snapshot, with
+            /healthz and /readyz. Cluster-wide jobs (audit pruning) run on one replica at a time.
             Needs a database connection string. Applies pending migrations at start (under a PostgreSQL advisory lock,
             so only one replica migrates) and reports ready on /readyz only afterwards.
             The internal token that gateways present is read from ControlPlane:InternalToken
-            (env WARDEN__ControlPlane__InternalToken), never from the command line.
+            (env WARDEN__ControlPlane__InternalToken), never from the command line. WARDEN_BOOTSTRAP_ADMIN_TOKEN, when set
+            (at least 32 characters), is a platform-admin bearer token for the admin API.
 
             Examples:
               WARDEN__ControlPlane__InternalToken=$(cat /run/secrets/internal-token) \

@@ -40,6 +40,9 @@ internal static class ServeCommand
             Run everything in one process: control plane on --control-plane-url, gateway on --gateway-url.
             Uses an embedded SQLite database under --data-dir and in-process counters; applies pending migrations at start.
             Configuration changes reach the in-process gateway directly. Stops gracefully on Ctrl-C or SIGTERM.
+            The admin API is on the control plane under /api (OpenAPI at /api/openapi.json). On first start, without an
+            identity provider, a local break-glass platform admin (admin@warden.local) is created and its access token
+            printed once; ControlPlane:LocalAdmin=false switches this off.
 
             Examples:
               warden serve --demo
