@@ -5,7 +5,7 @@ namespace Warden.Storage.Entities;
 /// <see cref="OrganizationId"/> and, for project and consumer scopes, <see cref="ProjectId"/> tie the row to its
 /// owners so deleting the organization or project deletes it.
 /// </summary>
-public sealed class Budget
+public sealed class Budget : IScopedPolicy
 {
     /// <summary>Primary key (UUIDv7).</summary>
     public Guid Id { get; set; } = Guid.CreateVersion7();

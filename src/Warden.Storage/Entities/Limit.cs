@@ -3,7 +3,7 @@ namespace Warden.Storage.Entities;
 /// <summary>
 /// Rate limits at one scope; unique per (<see cref="Scope"/>, <see cref="ScopeId"/>). Owner columns as in <see cref="Budget"/>.
 /// </summary>
-public sealed class Limit
+public sealed class Limit : IScopedPolicy
 {
     /// <summary>Primary key (UUIDv7).</summary>
     public Guid Id { get; set; } = Guid.CreateVersion7();
