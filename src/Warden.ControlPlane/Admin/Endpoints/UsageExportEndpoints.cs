@@ -25,9 +25,9 @@ public static class UsageExportEndpoints
     public static RouteGroupBuilder MapUsageExportEndpoints(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/usage/export", PlatformExportAsync).WithTags("Usage").Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
-        api.MapGet("/orgs/{org}/usage/export", OrganizationExportAsync).WithTags("Usage").Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
-        api.MapGet("/orgs/{org}/projects/{project}/usage/export", ProjectExportAsync).WithTags("Usage").Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
+        api.MapGet("/usage/export", PlatformExportAsync).WithTags("Usage").WithMetadata(AuditedRead.Instance).Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
+        api.MapGet("/orgs/{org}/usage/export", OrganizationExportAsync).WithTags("Usage").WithMetadata(AuditedRead.Instance).Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
+        api.MapGet("/orgs/{org}/projects/{project}/usage/export", ProjectExportAsync).WithTags("Usage").WithMetadata(AuditedRead.Instance).Produces(StatusCodes.Status200OK, contentType: UsageExportResult.CsvContentType, additionalContentTypes: "application/json");
         return api;
     }
 
