@@ -155,6 +155,7 @@ internal sealed partial class UsageExportResult : IResult
     private async Task<long> WriteJsonAsync(IAsyncEnumerable<UsageRecord> rows, PipeWriter pipe, CancellationToken ct)
     {
         long count = 0;
+        long flushed = 0;
         await using var json = new Utf8JsonWriter(pipe);
         json.WriteStartArray();
         await foreach (var r in rows.WithCancellation(ct))
@@ -194,9 +195,13 @@ internal sealed partial class UsageExportResult : IResult
             json.WriteString("request_id", r.RequestId);
             json.WriteEndObject();
             count++;
-            if (json.BytesPending >= FlushThresholdBytes)
+
+            // The writer hands full segments to the pipe by itself (BytesPending alone never reaches the threshold),
+            // so count everything written since the last flush to the client.
+            if (json.BytesCommitted + json.BytesPending - flushed >= FlushThresholdBytes)
             {
                 json.Flush();
+                flushed = json.BytesCommitted;
                 if ((await pipe.FlushAsync(ct)).IsCompleted)
                 {
                     return count;
