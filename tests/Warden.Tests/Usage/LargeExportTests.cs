@@ -30,6 +30,7 @@ public sealed class LargeExportTests : IClassFixture<AdminApiServer>
 
     // The live heap may grow by this much during an export; a buffered export would hold the whole body (tens of MB).
     private const long MaxLiveHeapGrowthBytes = 8L * 1024 * 1024;
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
     private static readonly DateTimeOffset s_start = new(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
     private readonly AdminApiServer _server;
     private readonly ITestOutputHelper _output;
@@ -80,7 +81,7 @@ public sealed class LargeExportTests : IClassFixture<AdminApiServer>
             };
         }
 
-        var path = Percentiles.WriteResult("usage-export.json", JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
+        var path = Percentiles.WriteResult("usage-export.json", JsonSerializer.Serialize(figures, s_indented));
         _output.WriteLine("Figures written to " + path);
     }
 
