@@ -10,10 +10,9 @@ namespace Warden.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.CreateIndex(
-                name: "ix_usage_records_occurred_at",
-                table: "usage_records",
-                column: "occurred_at");
+            // IF NOT EXISTS: on a large ledger an operator may build it beforehand without blocking inserts
+            // (CREATE INDEX CONCURRENTLY ix_usage_records_occurred_at ON usage_records (occurred_at)).
+            migrationBuilder.Sql("CREATE INDEX IF NOT EXISTS ix_usage_records_occurred_at ON usage_records (occurred_at);");
         }
 
         /// <inheritdoc />
