@@ -44,7 +44,8 @@ public sealed partial class AdminEndpointFilter : IEndpointFilter
         }
         catch (AdminDeniedException denied)
         {
-            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+            var isRead = HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method);
+            if (!isRead || http.GetEndpoint()?.Metadata.GetMetadata<AuditedRead>() is not null)
             {
                 var record = admin.Record(denied.Action, denied.OrganizationSlug, denied.Target, AuditOutcome.Denied, denied.Status);
                 await AuditChain.AppendStandaloneAsync(admin.Contexts, record, admin.Now, CancellationToken.None);

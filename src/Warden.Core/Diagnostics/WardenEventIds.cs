@@ -26,6 +26,9 @@ public static class WardenEventIds
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
 
+    public const int UsageExportCompleted = 2230;
+    public const int UsageExportFailed = 2231;
+
     public const int GatewayNotReady = 3000;
     public const int UsageRecorded = 3001;
     public const int UpstreamAttemptFailed = 3002;

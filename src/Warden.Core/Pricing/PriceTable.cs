@@ -43,31 +43,29 @@ public sealed class PriceTable
     }
 
     /// <summary>
-    /// The price of a call: the upstream model id first (what was actually used), then the logical model name, then
-    /// the upstream id without a trailing date/version suffix (<c>gpt-4o-2024-08-06</c> → <c>gpt-4o</c>).
+    /// The price of a call, first match wins: the upstream model id exactly (what was actually served), the upstream id
+    /// without its snapshot suffix (<c>gpt-4o-2024-08-06</c> → <c>gpt-4o</c>, <c>claude-3-5-haiku-20241022</c> →
+    /// <c>claude-3-5-haiku</c>, <c>claude-3-5-haiku-latest</c> → <c>claude-3-5-haiku</c>), then the logical model name
+    /// the same two ways (for deployments whose upstream id means nothing to a price list, e.g. an Azure deployment
+    /// name or a self-hosted model). Matching ignores case.
     /// </summary>
-    public ModelPrice? Find(string? upstreamModel, string? logicalModel)
+    public ModelPrice? Find(string? upstreamModel, string? logicalModel) =>
+        FindOne(upstreamModel) ?? FindOne(logicalModel);
+
+    private ModelPrice? FindOne(string? model)
     {
-        if (upstreamModel is not null && _prices.TryGetValue(upstreamModel, out var price))
+        if (string.IsNullOrEmpty(model))
+        {
+            return null;
+        }
+
+        if (_prices.TryGetValue(model, out var price))
         {
             return price;
         }
 
-        if (logicalModel is not null && _prices.TryGetValue(logicalModel, out price))
-        {
-            return price;
-        }
-
-        if (upstreamModel is not null)
-        {
-            var trimmed = TrimVersionSuffix(upstreamModel);
-            if (!ReferenceEquals(trimmed, upstreamModel) && _prices.TryGetValue(trimmed, out price))
-            {
-                return price;
-            }
-        }
-
-        return null;
+        var trimmed = TrimVersionSuffix(model);
+        return !ReferenceEquals(trimmed, model) && _prices.TryGetValue(trimmed, out price) ? price : null;
     }
 
     /// <summary>The cost in USD of <paramref name="usage"/> at <paramref name="price"/>.</summary>
@@ -85,9 +83,15 @@ public sealed class PriceTable
     public decimal? Cost(string? upstreamModel, string? logicalModel, TokenUsage usage) =>
         Find(upstreamModel, logicalModel) is { } price ? Cost(price, usage) : null;
 
-    // "gpt-4o-2024-08-06" → "gpt-4o", "claude-3-5-haiku-20241022" → "claude-3-5-haiku"; anything else unchanged.
+    // "gpt-4o-2024-08-06" → "gpt-4o", "claude-3-5-haiku-20241022" → "claude-3-5-haiku", "…-latest" → "…";
+    // anything else is returned unchanged (the same instance).
     private static string TrimVersionSuffix(string model)
     {
+        if (model.EndsWith("-latest", StringComparison.OrdinalIgnoreCase) && model.Length > "-latest".Length)
+        {
+            return model[..^"-latest".Length];
+        }
+
         var dash = model.LastIndexOf('-');
         if (dash <= 0)
         {

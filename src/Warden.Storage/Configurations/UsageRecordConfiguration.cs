@@ -20,5 +20,8 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         builder.HasIndex(u => new { u.OrganizationId, u.OccurredAt });
         builder.HasIndex(u => new { u.ProjectId, u.OccurredAt });
         builder.HasIndex(u => new { u.ConsumerId, u.OccurredAt });
+        // Platform-wide reports and exports of a period (all organizations): a range on the time alone, which the
+        // scope-first indexes above cannot serve without scanning the whole ledger.
+        builder.HasIndex(u => u.OccurredAt);
     }
 }

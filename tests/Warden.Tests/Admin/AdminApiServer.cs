@@ -23,6 +23,9 @@ public sealed class AdminApiServer : IAsyncLifetime
 {
     public const string BootstrapToken = "admin-api-test-bootstrap-token-0123456789abcdef";
 
+    /// <summary>The token gateways use for the control plane's internal endpoints.</summary>
+    public const string InternalToken = "admin-api-test-internal-token-0123456789abcdef";
+
     private readonly PostgresDatabase _database = new();
     private WebApplication? _app;
 
@@ -42,7 +45,7 @@ public sealed class AdminApiServer : IAsyncLifetime
         var options = new ControlPlaneOptions
         {
             Url = Url.ToString().TrimEnd('/'),
-            InternalToken = "admin-api-test-internal-token-0123456789abcdef",
+            InternalToken = InternalToken,
             BootstrapAdminToken = BootstrapToken,
         };
         var builder = ControlPlaneApplication.CreateBuilder(options, StorageOptions.ForPostgres(_database.ConnectionString));

@@ -24,6 +24,7 @@ public static class IdentityEndpoints
         api.MapTokenEndpoints();
         api.MapMeEndpoints();
         api.MapUsageEndpoints();
+        api.MapUsageExportEndpoints();
         return api;
     }
 

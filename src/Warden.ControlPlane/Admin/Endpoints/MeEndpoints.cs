@@ -24,15 +24,28 @@ public sealed record MeView(string Actor, Guid? UserId, string? Email, string? D
 public sealed record MyKeyView(Guid Id, string Prefix, string? Name, string Organization, string Project, string Consumer, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>Spend of one of the caller's consumers this month, against its consumer budget when one is set.</summary>
-public sealed record MyConsumerUsageView(string Consumer, decimal SpentUsd, decimal? BudgetUsd, decimal? RemainingUsd);
+/// <summary>
+/// A monthly budget that applies to one of the caller's consumers: its scope (<c>org</c>, <c>project</c>, <c>group</c>
+/// or <c>consumer</c>), the scope's name, the cap, what the whole scope spent this month (everyone's spend counts
+/// against a shared cap) and what is left (never below 0).
+/// </summary>
+public sealed record MyBudgetView(ScopeKind Scope, string Name, decimal MonthlyUsd, decimal SpentUsd, decimal RemainingUsd);
 
 /// <summary>
-/// The caller's usage this calendar month (UTC). <c>budgetUsd</c> sums the consumer-scope budgets of their consumers
-/// (null when none is set); <c>remainingUsd</c> is what those budgets still allow.
+/// Spend of one of the caller's consumers this month and the budgets that apply to it. <c>budgetUsd</c>,
+/// <c>remainingUsd</c> and <c>budgetScope</c> describe the binding one, the budget with the least remaining (the
+/// tightest applicable cap, which admission enforces); null when no budget applies.
+/// </summary>
+public sealed record MyConsumerUsageView(string Consumer, decimal SpentUsd, decimal? BudgetUsd, decimal? RemainingUsd, ScopeKind? BudgetScope,
+    IReadOnlyList<MyBudgetView> Budgets);
+
+/// <summary>
+/// The caller's usage this calendar month (UTC): spend, requests and tokens of their consumers, by model and by
+/// consumer. <c>budgetUsd</c>/<c>remainingUsd</c>/<c>budgetScope</c> are those of the tightest binding budget over
+/// all their consumers (null when no budget applies to any of them).
 /// </summary>
 public sealed record MyUsageView(DateTimeOffset From, DateTimeOffset To, decimal SpentUsd, long Requests, long InputTokens, long OutputTokens,
-    long CacheReadTokens, long CacheWriteTokens, decimal? BudgetUsd, decimal? RemainingUsd, IReadOnlyList<UsageRowView> ByModel,
+    long CacheReadTokens, long CacheWriteTokens, decimal? BudgetUsd, decimal? RemainingUsd, ScopeKind? BudgetScope, IReadOnlyList<UsageRowView> ByModel,
     IReadOnlyList<MyConsumerUsageView> ByConsumer);
 
 /// <summary>
@@ -160,21 +173,19 @@ public static class MeEndpoints
             .Select(g => new UsageEndpoints.Cell(Guid.Empty, g.Key.ConsumerId, g.Key.LogicalModel, g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
                 g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
             .ToListAsync(ct);
-        var budgets = await admin.Db.Budgets.AsNoTracking().Where(b => b.Scope == ScopeKind.Consumer && ids.Contains(b.ScopeId))
-            .ToDictionaryAsync(b => b.ScopeId, b => b.MonthlyUsd, ct);
+        var budgets = await MyBudgets.LoadAsync(admin.Db, userId, [.. consumers.Values], from, to, ct);
 
-        var byConsumer = consumers.OrderBy(c => c.Value, StringComparer.Ordinal).Select(c =>
+        var byConsumer = consumers.Values.OrderBy(c => c.Qualified, StringComparer.Ordinal).Select(c =>
         {
-            var spent = cells.Where(x => x.ConsumerId == c.Key).Sum(x => x.CostUsd);
-            decimal? budget = budgets.TryGetValue(c.Key, out var b) ? b : null;
-            return new MyConsumerUsageView(c.Value, spent, budget, budget is { } cap ? Math.Max(0, cap - spent) : null);
+            var spent = cells.Where(x => x.ConsumerId == c.Id).Sum(x => x.CostUsd);
+            var applicable = budgets.For(c);
+            var binding = MyBudgets.Binding(applicable);
+            return new MyConsumerUsageView(c.Qualified, spent, binding?.MonthlyUsd, binding?.RemainingUsd, binding?.Scope, applicable);
         }).ToList();
         var total = UsageEndpoints.Sum("total", cells);
-        var budgeted = byConsumer.Where(c => c.BudgetUsd is not null).ToList();
+        var tightest = MyBudgets.Binding([.. byConsumer.SelectMany(c => c.Budgets)]);
         return Results.Ok(new MyUsageView(from, to, total.CostUsd, total.Requests, total.InputTokens, total.OutputTokens, total.CacheReadTokens, total.CacheWriteTokens,
-            budgeted.Count == 0 ? null : budgeted.Sum(c => c.BudgetUsd!.Value),
-            budgeted.Count == 0 ? null : budgeted.Sum(c => c.RemainingUsd!.Value),
-            UsageEndpoints.Roll(cells, c => c.Model), byConsumer));
+            tightest?.MonthlyUsd, tightest?.RemainingUsd, tightest?.Scope, UsageEndpoints.Roll(cells, c => c.Model), byConsumer));
     }
 
     private static async Task<IResult> BlockedRequestsAsync(AdminContext admin, HttpRequest request, CancellationToken ct)
@@ -184,14 +195,15 @@ public static class MeEndpoints
         return Results.Ok(await UsageEndpoints.BlocksPageAsync(admin, request, admin.Db.GuardrailBlocks.AsNoTracking().Where(b => ids.Contains(b.ConsumerId)), ct));
     }
 
-    /// <summary>The caller's consumers (id → <c>org.project.name</c>) in the organizations the credential may see.</summary>
-    private static async Task<Dictionary<Guid, string>> ConsumersAsync(AdminContext admin, Guid userId, CancellationToken ct)
+    /// <summary>The caller's consumers (by id, with <c>org.project.name</c>) in the organizations the credential may see.</summary>
+    private static async Task<Dictionary<Guid, MyConsumer>> ConsumersAsync(AdminContext admin, Guid userId, CancellationToken ct)
     {
         var visible = VisibleOrganizations(admin);
         return await admin.Db.Consumers.AsNoTracking()
             .Where(c => c.UserId == userId && (visible == null || visible.Contains(c.Project.OrganizationId)))
-            .Select(c => new { c.Id, Qualified = c.Project.Organization.Slug + "." + c.Project.Slug + "." + c.Name })
-            .ToDictionaryAsync(c => c.Id, c => c.Qualified, ct);
+            .Select(c => new MyConsumer(c.Id, c.ProjectId, c.Project.OrganizationId, c.Project.Organization.Slug, c.Project.Slug,
+                c.Project.Organization.Slug + "." + c.Project.Slug + "." + c.Name))
+            .ToDictionaryAsync(c => c.Id, ct);
     }
 
     /// <summary>

@@ -19,13 +19,19 @@ public sealed record UsageRowView(string Key, long Requests, long InputTokens, l
 public sealed record OrganizationUsageView(DateTimeOffset From, DateTimeOffset To, UsageRowView Total, IReadOnlyList<UsageRowView> ByProject,
     IReadOnlyList<UsageRowView> ByConsumer, IReadOnlyList<UsageRowView> ByModel, IReadOnlyList<UsageRowView> ByDay);
 
+/// <summary>Usage of every organization in <c>[from, to)</c>, in total and by organization, model and day (platform admins).</summary>
+public sealed record PlatformUsageView(DateTimeOffset From, DateTimeOffset To, UsageRowView Total, IReadOnlyList<UsageRowView> ByOrganization,
+    IReadOnlyList<UsageRowView> ByModel, IReadOnlyList<UsageRowView> ByDay);
+
 /// <summary>A request a guardrail blocked: the rule and a short, already redacted snippet, never the prompt.</summary>
 public sealed record BlockedRequestView(Guid Id, DateTimeOffset OccurredAt, string? Project, string? Consumer, string RuleId, string Kind,
     string Snippet, string? RequestId, bool ReportedFalsePositive);
 
 /// <summary>
-/// Usage reports for admins (SPEC ML-5): <c>GET /api/orgs/{org}/usage?from=&amp;to=</c> and
-/// <c>GET /api/orgs/{org}/guardrail-blocks</c>; org admins of the organization and platform admins.
+/// Usage reports for admins (SPEC ML-5): <c>GET /api/orgs/{org}/usage?from=&amp;to=</c>,
+/// <c>GET /api/orgs/{org}/projects/{project}/usage?from=&amp;to=</c> and <c>GET /api/orgs/{org}/guardrail-blocks</c> for
+/// org admins of the organization and platform admins; <c>GET /api/usage?from=&amp;to=</c> across organizations for
+/// platform admins. Exports of ledger rows are in <see cref="UsageExportEndpoints"/>.
 /// </summary>
 public static class UsageEndpoints
 {
@@ -35,7 +41,9 @@ public static class UsageEndpoints
     public static RouteGroupBuilder MapUsageEndpoints(this RouteGroupBuilder api)
     {
         ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/usage", PlatformUsageAsync).WithTags("Usage").Produces<PlatformUsageView>();
         api.MapGet("/orgs/{org}/usage", OrganizationUsageAsync).WithTags("Usage").Produces<OrganizationUsageView>();
+        api.MapGet("/orgs/{org}/projects/{project}/usage", ProjectUsageAsync).WithTags("Usage").Produces<OrganizationUsageView>();
         api.MapGet("/orgs/{org}/guardrail-blocks", OrganizationBlocksAsync).WithTags("Usage").Produces<Page<BlockedRequestView>>();
         return api;
     }
@@ -45,25 +53,79 @@ public static class UsageEndpoints
         var organization = await admin.AdministeredOrganizationAsync(org, "usage.read", null, ct);
         var (from, to) = ReadWindow(request, admin.Now);
         var records = admin.Db.UsageRecords.AsNoTracking().Where(r => r.OrganizationId == organization.Id && r.OccurredAt >= from && r.OccurredAt < to);
+        return Results.Ok(await ReportAsync(admin, organization, records, from, to, ct));
+    }
 
-        // One SUM … GROUP BY over the finest grain the breakdowns need; projects, consumers and models roll up from it.
+    private static async Task<IResult> ProjectUsageAsync(AdminContext admin, HttpRequest request, string org, string project, CancellationToken ct)
+    {
+        var organization = await admin.AdministeredOrganizationAsync(org, "usage.read", Targets.Project(org, project), ct);
+        var entity = await admin.ProjectAsync(organization, project, ct);
+        var (from, to) = ReadWindow(request, admin.Now);
+        var records = admin.Db.UsageRecords.AsNoTracking().Where(r => r.ProjectId == entity.Id && r.OccurredAt >= from && r.OccurredAt < to);
+        return Results.Ok(await ReportAsync(admin, organization, records, from, to, ct));
+    }
+
+    private static async Task<IResult> PlatformUsageAsync(AdminContext admin, HttpRequest request, CancellationToken ct)
+    {
+        admin.RequirePlatformAdmin("usage.read", null, "usage:all");
+        var (from, to) = ReadWindow(request, admin.Now);
+        var records = admin.Db.UsageRecords.AsNoTracking().Where(r => r.OccurredAt >= from && r.OccurredAt < to);
+        var cells = await records.GroupBy(r => new { r.OrganizationId, r.LogicalModel })
+            .Select(g => new Cell(g.Key.OrganizationId, Guid.Empty, g.Key.LogicalModel, g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
+                g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
+            .ToListAsync(ct);
+        var organizationIds = cells.Select(c => c.ProjectId).Distinct().ToList();
+        var organizations = await admin.Db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Slug, ct);
+        return Results.Ok(new PlatformUsageView(
+            from,
+            to,
+            Sum("total", cells),
+            Roll(cells, c => organizations.GetValueOrDefault(c.ProjectId) ?? c.ProjectId.ToString()),
+            Roll(cells, c => c.Model),
+            await DaysAsync(records, from, to, ct)));
+    }
+
+    /// <summary>
+    /// The report over <paramref name="records"/> (already narrowed to an organization or project and the window):
+    /// one <c>SUM … GROUP BY</c> over the finest grain the breakdowns need, rolled up into projects, consumers and
+    /// models, plus the per-day totals.
+    /// </summary>
+    private static async Task<OrganizationUsageView> ReportAsync(AdminContext admin, Organization organization, IQueryable<UsageRecord> records,
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
         var cells = await records.GroupBy(r => new { r.ProjectId, r.ConsumerId, r.LogicalModel })
             .Select(g => new Cell(g.Key.ProjectId, g.Key.ConsumerId, g.Key.LogicalModel, g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
                 g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
             .ToListAsync(ct);
 
+        var org = organization.Slug;
         var projects = await admin.Db.Projects.AsNoTracking().Where(p => p.OrganizationId == organization.Id).ToDictionaryAsync(p => p.Id, p => p.Slug, ct);
         var consumerIds = cells.Select(c => c.ConsumerId).Distinct().ToList();
         var consumers = await admin.Db.Consumers.AsNoTracking().Where(c => consumerIds.Contains(c.Id))
             .Select(c => new { c.Id, c.Name, Project = c.Project.Slug }).ToDictionaryAsync(c => c.Id, c => $"{org}.{c.Project}.{c.Name}", ct);
 
-        // Days: one indexed range query per UTC day of the window (at most MaxWindowDays), the same SQL on both databases.
+        return new OrganizationUsageView(
+            from,
+            to,
+            Sum("total", cells),
+            Roll(cells, c => projects.GetValueOrDefault(c.ProjectId) ?? c.ProjectId.ToString()),
+            Roll(cells, c => consumers.GetValueOrDefault(c.ConsumerId) ?? c.ConsumerId.ToString()),
+            Roll(cells, c => c.Model),
+            await DaysAsync(records, from, to, ct));
+    }
+
+    /// <summary>
+    /// Totals per UTC day: one indexed range query per day of the window (at most <see cref="MaxWindowDays"/>), the
+    /// same SQL on both databases (SQLite has no portable date truncation of the stored instants).
+    /// </summary>
+    private static async Task<List<UsageRowView>> DaysAsync(IQueryable<UsageRecord> records, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
         var days = new List<UsageRowView>();
         for (var day = from.UtcDateTime.Date; day < to.UtcDateTime; day = day.AddDays(1))
         {
             var start = Max(new DateTimeOffset(day, TimeSpan.Zero), from);
             var end = Min(new DateTimeOffset(day.AddDays(1), TimeSpan.Zero), to);
-            var total = await records.Where(r => r.OccurredAt >= start && r.OccurredAt < end).GroupBy(r => r.OrganizationId)
+            var total = await records.Where(r => r.OccurredAt >= start && r.OccurredAt < end).GroupBy(r => 1)
                 .Select(g => new Cell(Guid.Empty, Guid.Empty, "", g.Count(), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
                     g.Sum(r => r.CacheReadTokens), g.Sum(r => r.CacheWriteTokens), g.Sum(r => r.CostUsd)))
                 .SingleOrDefaultAsync(ct);
@@ -73,14 +135,7 @@ public static class UsageEndpoints
             }
         }
 
-        return Results.Ok(new OrganizationUsageView(
-            from,
-            to,
-            Sum("total", cells),
-            Roll(cells, c => projects.GetValueOrDefault(c.ProjectId) ?? c.ProjectId.ToString()),
-            Roll(cells, c => consumers.GetValueOrDefault(c.ConsumerId) ?? c.ConsumerId.ToString()),
-            Roll(cells, c => c.Model),
-            days));
+        return days;
     }
 
     private static async Task<IResult> OrganizationBlocksAsync(AdminContext admin, HttpRequest request, string org, CancellationToken ct)
@@ -116,9 +171,9 @@ public static class UsageEndpoints
 
     /// <summary>
     /// <c>from</c> and <c>to</c> (ISO 8601; a date means 00:00 UTC) as a half-open window, by default the current
-    /// calendar month (UTC). At most <see cref="MaxWindowDays"/> days.
+    /// calendar month (UTC). At most <paramref name="maxDays"/> days.
     /// </summary>
-    internal static (DateTimeOffset From, DateTimeOffset To) ReadWindow(HttpRequest request, DateTimeOffset now)
+    internal static (DateTimeOffset From, DateTimeOffset To) ReadWindow(HttpRequest request, DateTimeOffset now, int maxDays = MaxWindowDays)
     {
         var (monthStart, monthEnd) = UsageLedgerQueries.CalendarMonthUtc(now);
         var validation = new Validation();
@@ -130,9 +185,9 @@ public static class UsageEndpoints
             throw new AdminValidationException("to", "must be after from.");
         }
 
-        if (to - from > TimeSpan.FromDays(MaxWindowDays))
+        if (to - from > TimeSpan.FromDays(maxDays))
         {
-            throw new AdminValidationException("to", $"must be at most {MaxWindowDays} days after from.");
+            throw new AdminValidationException("to", $"must be at most {maxDays} days after from.");
         }
 
         return (from, to);

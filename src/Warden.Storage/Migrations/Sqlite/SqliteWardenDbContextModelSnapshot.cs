@@ -1298,6 +1298,9 @@ namespace Warden.Storage.Migrations.Sqlite
                     b.HasKey("EventId")
                         .HasName("pk_usage_records");
 
+                    b.HasIndex("OccurredAt")
+                        .HasDatabaseName("ix_usage_records_occurred_at");
+
                     b.HasIndex("ConsumerId", "OccurredAt")
                         .HasDatabaseName("ix_usage_records_consumer_id_occurred_at");
 
