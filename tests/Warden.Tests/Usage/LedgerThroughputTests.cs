@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Warden.Core.Usage;
+using Warden.Storage;
+using Warden.Storage.Ledger;
+using Warden.Tests.Reconcile;
+using Xunit.Abstractions;
+
+namespace Warden.Tests.Usage;
+
+/// <summary>
+/// Measures ledger ingest into PostgreSQL (and SQLite for comparison): 200,000 events in batches of 500, through
+/// <c>POST /internal/usage</c> and through the bulk writer alone. Figures are printed and written to
+/// <c>TestResults/ledger.json</c>; only completeness is asserted.
+/// </summary>
+public sealed class LedgerThroughputTests(IngestControlPlane controlPlane, ITestOutputHelper output) : IClassFixture<IngestControlPlane>
+{
+    private const int Events = 200_000;
+    private const int BatchSize = 500;
+
+    [Fact]
+    public async Task Ingest_200kEventsInBatchesOf500_AllStored_AndRatesReported()
+    {
+        // Through the endpoint: pre-serialized batches, two gateways' worth of concurrent senders.
+        var endpointOrg = Guid.NewGuid();
+        var bodies = Chunk(LedgerEvents.Batch(endpointOrg, Events, Guid.NewGuid()))
+            .Select(batch => JsonSerializer.SerializeToUtf8Bytes(new UsageBatch { Events = batch }, UsageJsonContext.Default.UsageBatch))
+            .ToList();
+        using var http = new HttpClient { BaseAddress = controlPlane.Url, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", IngestControlPlane.IngestToken);
+        var next = -1;
+        const int Senders = 2;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, Senders).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+            {
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync("/internal/usage", content);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        })));
+        var endpointSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        // The bulk writer alone, one batch at a time.
+        var writerOrg = Guid.NewGuid();
+        var writerBatches = Chunk(LedgerEvents.Batch(writerOrg, Events, Guid.NewGuid()));
+        double writerSeconds;
+        await using (var writer = new UsageLedgerWriter(StorageOptions.ForPostgres(controlPlane.ConnectionString)))
+        {
+            started = Stopwatch.GetTimestamp();
+            foreach (var batch in writerBatches)
+            {
+                await writer.WriteAsync(batch);
+            }
+
+            writerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+
+        // SQLite (warden serve's database), the writer alone.
+        var sqliteDir = Directory.CreateTempSubdirectory("warden-ledger-sqlite-").FullName;
+        double sqliteSeconds;
+        try
+        {
+            var sqlite = StorageOptions.ForSqliteFile(Path.Combine(sqliteDir, "warden.db"));
+            await new WardenDatabase(new WardenDbContextFactory(sqlite)).MigrateAsync();
+            await using var writer = new UsageLedgerWriter(sqlite);
+            var sqliteBatches = Chunk(LedgerEvents.Batch(Guid.NewGuid(), Events, Guid.NewGuid()));
+            started = Stopwatch.GetTimestamp();
+            foreach (var batch in sqliteBatches)
+            {
+                await writer.WriteAsync(batch);
+            }
+
+            sqliteSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(sqliteDir, recursive: true);
+        }
+
+        await using (var context = controlPlane.Contexts.CreateDbContext())
+        {
+            Assert.Equal(Events, await context.UsageRecords.CountAsync(r => r.OrganizationId == endpointOrg));
+            Assert.Equal(Events, await context.UsageRecords.CountAsync(r => r.OrganizationId == writerOrg));
+        }
+
+        var figures = new Dictionary<string, object>
+        {
+            ["events"] = Events,
+            ["batchSize"] = BatchSize,
+            ["groupRowsPerEvent"] = 1,
+            ["postgresEndpointSenders"] = Senders,
+            ["postgresEndpointSeconds"] = Math.Round(endpointSeconds, 2),
+            ["postgresEndpointRowsPerSecond"] = Math.Round(Events / endpointSeconds),
+            ["postgresWriterSeconds"] = Math.Round(writerSeconds, 2),
+            ["postgresWriterRowsPerSecond"] = Math.Round(Events / writerSeconds),
+            ["sqliteWriterSeconds"] = Math.Round(sqliteSeconds, 2),
+            ["sqliteWriterRowsPerSecond"] = Math.Round(Events / sqliteSeconds),
+        };
+        foreach (var (name, value) in figures)
+        {
+            output.WriteLine($"{name}: {value}");
+        }
+
+        output.WriteLine("Written to " + Percentiles.WriteResult("ledger.json", JsonSerializer.Serialize(figures)));
+    }
+
+    private static List<List<UsageEvent>> Chunk(List<UsageEvent> events) => [.. events.Chunk(BatchSize).Select(c => c.ToList())];
+}
