@@ -203,12 +203,8 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
             TakeAvailable(batch);
         }
 
-        if (_spool.HasPending)
-        {
-            // While draining, do not linger: these events go behind the spooled ones anyway.
-            return true;
-        }
-
+        // Linger also while the spool holds events: during an outage every batch becomes one fsync and, later, one
+        // request of the drain, so small batches would make both slow.
         var deadline = _time.GetUtcNow() + _batchDelay;
         while (batch.Count < _batchSize)
         {

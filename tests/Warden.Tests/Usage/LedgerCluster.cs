@@ -12,7 +12,7 @@ namespace Warden.Tests.Usage;
 /// Helpers for ledger tests that run real <c>warden control-plane</c> and <c>warden gateway</c> processes over a
 /// PostgreSQL database, with ingest tokens and a spool folder per gateway.
 /// </summary>
-internal sealed class LedgerCluster(string connectionString)
+public sealed class LedgerCluster(string connectionString)
 {
     public const string InternalToken = "ledger-cluster-internal-token-0123456789abcdef";
     public const string IngestToken = "ledger-cluster-ingest-token-0123456789abcdefgh";
@@ -38,7 +38,7 @@ internal sealed class LedgerCluster(string connectionString)
         });
 
     /// <summary>Creates org/project/consumer, the mock route <c>chat</c> and a key; returns the project id and key.</summary>
-    public static async Task<(Guid ProjectId, string Key)> SetUpProjectAsync(AdminClient admin, string project, Uri mockUrl)
+    internal static async Task<(Guid ProjectId, string Key)> SetUpProjectAsync(AdminClient admin, string project, Uri mockUrl)
     {
         var projectId = await admin.CreateOrganizationAndProjectAsync("org-" + project, project);
         var consumerId = await admin.CreateConsumerAsync("org-" + project, project, "svc");

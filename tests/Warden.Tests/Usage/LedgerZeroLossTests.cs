@@ -103,7 +103,18 @@ public sealed class LedgerZeroLossTests : IClassFixture<PostgresDatabase>, IAsyn
             Assert.Equal([HttpStatusCode.OK], answers.Keys);
             var requests = answers[HttpStatusCode.OK] + 1;
             var drainStarted = Stopwatch.GetTimestamp();
-            await _cluster.WaitForRowsAsync(projectId, requests, TimeSpan.FromSeconds(60));
+            try
+            {
+                await _cluster.WaitForRowsAsync(projectId, requests, TimeSpan.FromSeconds(90));
+            }
+            finally
+            {
+                foreach (var line in gateway.Output.Split('\n').Where(l => l.Contains("sage", StringComparison.Ordinal)).TakeLast(40))
+                {
+                    _output.WriteLine(line);
+                }
+            }
+
             var drained = Stopwatch.GetElapsedTime(drainStarted);
 
             await using var context = _cluster.Contexts.CreateDbContext();

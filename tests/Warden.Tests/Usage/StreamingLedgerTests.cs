@@ -10,49 +10,45 @@ using Warden.Tests.Reconcile;
 
 namespace Warden.Tests.Usage;
 
-/// <summary>
-/// Streaming is billed with the upstream's real usage, end to end into the ledger (real control-plane and gateway
-/// processes, PostgreSQL): the gateway asks the upstream for <c>stream_options.include_usage</c>, strips the usage
-/// chunk again for a client that did not ask for it, and a client that disconnects mid-stream still gets a ledger row
-/// with the provider's counts.
-/// </summary>
-public sealed class StreamingLedgerTests : IClassFixture<PostgresDatabase>, IAsyncLifetime
+/// <summary>Control plane, gateway and a slow-streaming mock upstream shared by <see cref="StreamingLedgerTests"/>.</summary>
+public sealed class StreamingCluster : IAsyncLifetime
 {
     // The mock answers 40 completion tokens, one chunk every 25 ms: a stream lasts about a second.
-    private const int OutputTokens = 40;
+    public const int OutputTokens = 40;
 
-    private readonly LedgerCluster _cluster;
+    private readonly PostgresDatabase _database = new();
     private readonly Uri _mockUrl = FreePort.NextUrl();
     private readonly Uri _controlPlaneUrl = FreePort.NextUrl();
-    private readonly Uri _gatewayUrl = FreePort.NextUrl();
     private readonly string _spoolDir = Directory.CreateTempSubdirectory("warden-stream-spool-").FullName;
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private WebApplication? _mock;
     private WardenProcess? _controlPlane;
     private WardenProcess? _gateway;
-    private string _key = "";
 
-    public StreamingLedgerTests(PostgresDatabase database)
-    {
-        _cluster = new LedgerCluster(database.ConnectionString);
-    }
+    public LedgerCluster Cluster { get; private set; } = null!;
+
+    public Uri GatewayUrl { get; } = FreePort.NextUrl();
+
+    public string Key { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
+        await _database.InitializeAsync();
+        Cluster = new LedgerCluster(_database.ConnectionString);
         _mock = MockProviderServer.Build(new MockProviderOptions { Url = _mockUrl, OutputTokens = OutputTokens, ChunkInterval = TimeSpan.FromMilliseconds(25) });
         await _mock.StartAsync();
-        _controlPlane = _cluster.StartControlPlane(_controlPlaneUrl);
+        _controlPlane = Cluster.StartControlPlane(_controlPlaneUrl);
         await _controlPlane.WaitForHttpOkAsync(new Uri(_controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
         using var admin = new AdminClient(_controlPlaneUrl);
-        (_, _key) = await LedgerCluster.SetUpProjectAsync(admin, "stream", _mockUrl);
-        _gateway = LedgerCluster.StartGateway(_gatewayUrl, _controlPlaneUrl, _spoolDir);
-        await _gateway.WaitForHttpOkAsync(new Uri(_gatewayUrl, "/readyz"));
-        await LedgerCluster.WaitForChatOkAsync(_http, _gatewayUrl, _key);
+        (_, var key) = await LedgerCluster.SetUpProjectAsync(admin, "stream", _mockUrl);
+        Key = key;
+        _gateway = LedgerCluster.StartGateway(GatewayUrl, _controlPlaneUrl, _spoolDir);
+        await _gateway.WaitForHttpOkAsync(new Uri(GatewayUrl, "/readyz"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await LedgerCluster.WaitForChatOkAsync(http, GatewayUrl, Key);
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();
@@ -68,8 +64,27 @@ public sealed class StreamingLedgerTests : IClassFixture<PostgresDatabase>, IAsy
             await _mock.DisposeAsync();
         }
 
+        await _database.DisposeAsync();
         Directory.Delete(_spoolDir, recursive: true);
     }
+}
+
+/// <summary>
+/// Streaming is billed with the upstream's real usage, end to end into the ledger (real control-plane and gateway
+/// processes, PostgreSQL): the gateway asks the upstream for <c>stream_options.include_usage</c>, strips the usage
+/// chunk again for a client that did not ask for it, and a client that disconnects mid-stream still gets a ledger row
+/// with the provider's counts.
+/// </summary>
+public sealed class StreamingLedgerTests(StreamingCluster fixture) : IClassFixture<StreamingCluster>, IDisposable
+{
+    private const int OutputTokens = StreamingCluster.OutputTokens;
+
+    private readonly LedgerCluster _cluster = fixture.Cluster;
+    private readonly Uri _gatewayUrl = fixture.GatewayUrl;
+    private readonly string _key = fixture.Key;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Stream_ClientDidNotAskForUsage_UsageChunkStripped_LedgerHasTheUpstreamsCounts()
@@ -99,8 +114,8 @@ public sealed class StreamingLedgerTests : IClassFixture<PostgresDatabase>, IAsy
     [Fact]
     public async Task Stream_ClientDisconnectsAfterFirstChunk_LedgerHasTheUpstreamsRealUsage()
     {
-        var (_, complete) = await StreamAsync(includeUsage: true);
-        var expectedInput = (await WaitForRowAsync(complete)).InputTokens;
+        var (completeId, _) = await StreamAsync(includeUsage: true);
+        var expectedInput = (await WaitForRowAsync(completeId)).InputTokens;
 
         string requestId;
         using (var request = StreamRequest(includeUsage: false))
