@@ -118,9 +118,12 @@ public sealed class StreamingLedgerTests(StreamingCluster fixture) : IClassFixtu
         var expectedInput = (await WaitForRowAsync(completeId)).InputTokens;
 
         string requestId;
+        // MaxResponseDrainSize = 0: disposing the response closes the connection instead of reading the rest of the
+        // stream to reuse it, which is what a client that goes away does.
+        using (var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }))
         using (var request = StreamRequest(includeUsage: false))
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             requestId = response.Headers.GetValues("x-request-id").Single();
             await using var stream = await response.Content.ReadAsStreamAsync();
