@@ -62,6 +62,34 @@ public sealed class LedgerThroughputTests(IngestControlPlane controlPlane, ITest
             writerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         }
 
+        // For comparison: what a write per request costs (one INSERT per event and its group row, each committed on
+        // its own), on a twentieth of the volume.
+        const int NaiveEvents = Events / 20;
+        var naive = LedgerEvents.Batch(Guid.NewGuid(), NaiveEvents, Guid.NewGuid());
+        double naiveSeconds;
+        await using (var connection = new Npgsql.NpgsqlConnection(controlPlane.ConnectionString))
+        {
+            await connection.OpenAsync();
+            started = Stopwatch.GetTimestamp();
+            foreach (var e in naive)
+            {
+                await using var insert = new Npgsql.NpgsqlCommand(
+                    "INSERT INTO usage_records (event_id, occurred_at, organization_id, project_id, consumer_id, api_key_id, logical_model, provider_name, upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, cache_hit, status, latency_ms, request_id) " +
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT DO NOTHING; " +
+                    "INSERT INTO usage_record_groups (event_id, group_id, occurred_at, cost_usd) VALUES ($1, $19, $2, $14) ON CONFLICT DO NOTHING", connection);
+                object[] values = [e.EventId, e.OccurredAt, e.OrganizationId, e.ProjectId, e.ConsumerId, e.KeyId, e.LogicalModel, e.ProviderName!, e.UpstreamModel!,
+                    e.Tokens.InputTokens, e.Tokens.OutputTokens, e.Tokens.CacheReadTokens, e.Tokens.CacheWriteTokens, e.CostUsd, e.CacheHit, e.Status, (int)e.LatencyMs, e.RequestId, e.GroupIds[0]];
+                foreach (var value in values)
+                {
+                    insert.Parameters.Add(new Npgsql.NpgsqlParameter { Value = value });
+                }
+
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            naiveSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+
         // SQLite (warden serve's database), the writer alone.
         var sqliteDir = Directory.CreateTempSubdirectory("warden-ledger-sqlite-").FullName;
         double sqliteSeconds;
@@ -101,6 +129,9 @@ public sealed class LedgerThroughputTests(IngestControlPlane controlPlane, ITest
             ["postgresEndpointRowsPerSecond"] = Math.Round(Events / endpointSeconds),
             ["postgresWriterSeconds"] = Math.Round(writerSeconds, 2),
             ["postgresWriterRowsPerSecond"] = Math.Round(Events / writerSeconds),
+            ["postgresPerEventInsertEvents"] = NaiveEvents,
+            ["postgresPerEventInsertRowsPerSecond"] = Math.Round(NaiveEvents / naiveSeconds),
+            ["loadAverage1m"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a",
             ["sqliteWriterSeconds"] = Math.Round(sqliteSeconds, 2),
             ["sqliteWriterRowsPerSecond"] = Math.Round(Events / sqliteSeconds),
         };
