@@ -121,7 +121,8 @@ public sealed class LedgerZeroLossTests : IClassFixture<PostgresDatabase>, IAsyn
             var distinctRequests = await context.UsageRecords.Where(r => r.ProjectId == projectId).Select(r => r.RequestId).Distinct().CountAsync();
             Assert.Equal(requests, distinctRequests);
             Assert.Contains("Spooling usage events", gateway.Output, StringComparison.Ordinal);
-            Assert.Contains("Usage spool drained", gateway.Output, StringComparison.Ordinal);
+            // The gateway logs the drain after its last acknowledgement, a moment after the rows became visible.
+            await WaitForAsync(() => gateway.Output.Contains("Usage spool drained", StringComparison.Ordinal), "the gateway to log the drain");
             _output.WriteLine($"{requests} requests, control plane down {downFor.TotalSeconds:F1} s; ledger complete {drained.TotalSeconds:F1} s after the load stopped");
             Percentiles.WriteResult("ledger-zero-loss.json", JsonSerializer.Serialize(new Dictionary<string, object>
             {
