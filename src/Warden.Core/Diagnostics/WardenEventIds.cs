@@ -52,6 +52,4 @@ public static class WardenEventIds
     public const int UsageShipperFlushed = 3157;
     public const int UsageDeliveryFailed = 3158;
     public const int UsageSpoolWriteFailed = 3159;
-
-    public const int UsageLedgerWritten = 4100;
 }
