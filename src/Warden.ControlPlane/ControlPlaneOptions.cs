@@ -13,6 +13,12 @@ public sealed class ControlPlaneOptions
     public string? InternalToken { get; set; }
 
     /// <summary>
+    /// The token gateways present on <c>POST /internal/usage</c> (<c>ControlPlane:IngestToken</c>, at least 32
+    /// characters, different from <see cref="InternalToken"/>). Without it the ingest endpoint refuses every call.
+    /// </summary>
+    public string? IngestToken { get; set; }
+
+    /// <summary>
     /// The bootstrap admin token (platform admin, for automation). Read from <c>WARDEN_BOOTSTRAP_ADMIN_TOKEN</c> or
     /// <c>ControlPlane:BootstrapAdminToken</c>; when unset, this way in is off.
     /// </summary>

@@ -17,6 +17,11 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
         OptionChecks.HttpUrl(errors, "ControlPlane:Url", options.Url);
         OptionChecks.Secret(errors, "ControlPlane:InternalToken", options.InternalToken, required: Standalone);
         OptionChecks.Secret(errors, "ControlPlane:BootstrapAdminToken", options.BootstrapAdminToken, required: false);
+        OptionChecks.Secret(errors, "ControlPlane:IngestToken", options.IngestToken, required: false);
+        if (!string.IsNullOrEmpty(options.IngestToken) && string.Equals(options.IngestToken, options.InternalToken, StringComparison.Ordinal))
+        {
+            errors.Add("ControlPlane:IngestToken must differ from ControlPlane:InternalToken (usage ingest has its own token).");
+        }
         if (options.AuditRetentionDays is < 1 or > 36_500)
         {
             errors.Add("ControlPlane:AuditRetentionDays must be between 1 and 36500 days.");

@@ -20,4 +20,29 @@ public sealed class GatewayOptions
 
     /// <summary>The token that authenticates this gateway to the control plane's internal endpoints.</summary>
     public string? InternalToken { get; set; }
+
+    /// <summary>
+    /// The token that authenticates this gateway on the control plane's usage ingest endpoint
+    /// (<c>Gateway:IngestToken</c>, its own secret). Without it a standalone gateway cannot ship usage: it logs each
+    /// event and warns at start.
+    /// </summary>
+    public string? IngestToken { get; set; }
+
+    /// <summary>
+    /// Folder of the durable usage spool (<c>Gateway:SpoolDir</c>; default <c>DATA-DIR/spool</c>). Events that cannot
+    /// be delivered are appended here and re-sent in order. One gateway per folder (a lock file enforces it).
+    /// </summary>
+    public string? SpoolDir { get; set; }
+
+    /// <summary>Most usage events per batch sent to the control plane (<c>Gateway:UsageBatchSize</c>, default 500).</summary>
+    public int UsageBatchSize { get; set; } = 500;
+
+    /// <summary>How long a partial batch waits for more events before it is sent (<c>Gateway:UsageBatchDelayMs</c>, default 200).</summary>
+    public int UsageBatchDelayMs { get; set; } = 200;
+
+    /// <summary>
+    /// Events queued in memory above which new batches go straight to the spool instead of waiting for a slow control
+    /// plane (<c>Gateway:UsageQueueLimit</c>, default 20000).
+    /// </summary>
+    public int UsageQueueLimit { get; set; } = 20_000;
 }

@@ -6,7 +6,9 @@ using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Internal;
 using Warden.ControlPlane.Reconcile;
+using Warden.ControlPlane.Usage;
 using Warden.Storage;
+using Warden.Storage.Ledger;
 
 namespace Warden.ControlPlane.Hosting;
 
@@ -28,6 +30,8 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddReconcile();
         builder.Services.AddAdminApi();
+        builder.Services.AddSingleton(_ => new UsageLedgerWriter(storage));
+        builder.Services.AddSingleton<UsageIngestService>();
         return builder;
     }
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Warden.ControlPlane.Reconcile;
+using Warden.ControlPlane.Usage;
 using Warden.Core.Snapshots.Wire;
 
 namespace Warden.ControlPlane.Internal;
@@ -23,6 +24,7 @@ public static class InternalEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/internal/snapshot", GetSnapshotAsync);
+        endpoints.MapUsageIngest();
         return endpoints;
     }
 

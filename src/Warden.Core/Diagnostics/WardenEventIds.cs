@@ -23,6 +23,10 @@ public static class WardenEventIds
     public const int LeadershipLost = 2009;
     public const int ReconcileNotificationFailed = 2010;
 
+    public const int UsageBatchIngested = 2210;
+    public const int UsageBatchRejected = 2211;
+    public const int UsageLedgerUnavailable = 2212;
+
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
 
@@ -40,4 +44,15 @@ public static class WardenEventIds
     public const int ControlPlaneReconnected = 3008;
     public const int InternalTokenRejected = 3009;
     public const int SnapshotUpdateRejected = 3010;
+
+    public const int UsageSpooling = 3150;
+    public const int UsageSpoolDrained = 3151;
+    public const int UsageSpoolTornTail = 3152;
+    public const int UsageBatchRefused = 3153;
+    public const int UsageIngestTokenRejected = 3154;
+    public const int UsageSpoolOpened = 3155;
+    public const int UsageShippingDisabled = 3156;
+    public const int UsageShipperFlushed = 3157;
+    public const int UsageDeliveryFailed = 3158;
+    public const int UsageSpoolWriteFailed = 3159;
 }

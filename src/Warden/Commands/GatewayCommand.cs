@@ -4,7 +4,9 @@ using Warden.Configuration;
 using Warden.Gateway;
 using Warden.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Warden.Gateway.Snapshots;
+using Warden.Gateway.Usage;
 using Warden.Hosting;
 
 namespace Warden.Commands;
@@ -26,9 +28,13 @@ internal static class GatewayCommand
             new snapshot atomically; until the first one, API calls get 503 not_ready and /readyz fails. If the control
             plane goes away it keeps serving the last snapshot and reconnects by itself. The internal token is read from Gateway:InternalToken
             (env WARDEN__Gateway__InternalToken), never from the command line.
+            Usage events are shipped in batches to the control plane's /internal/usage with Gateway:IngestToken
+            (env WARDEN__Gateway__IngestToken, its own secret); while the control plane cannot take them they are kept in a
+            durable spool under Gateway:SpoolDir (default DATA-DIR/spool, one folder per gateway) and re-sent in order.
 
             Examples:
               WARDEN__Gateway__InternalToken=$(cat /run/secrets/internal-token) \
+              WARDEN__Gateway__IngestToken=$(cat /run/secrets/ingest-token) WARDEN__Gateway__SpoolDir=/var/lib/warden/spool \
                 warden gateway --url http://0.0.0.0:8080 --control-plane-url http://warden-control-plane:8081
             """);
         ConfigFlag.AddAll(command, s_flags);
@@ -46,6 +52,19 @@ internal static class GatewayCommand
 
         var builder = GatewayApplication.CreateBuilder(options);
         builder.Services.AddHostedService<ControlPlaneSnapshotSubscriber>();
+        if (string.IsNullOrEmpty(options.IngestToken))
+        {
+            builder.Services.AddHostedService<UsageShippingDisabledNotice>();
+        }
+        else
+        {
+            var ingestToken = options.IngestToken;
+            builder.Services.AddSingleton<IUsageTransport>(sp => new HttpUsageTransport(
+                new Uri(options.ControlPlaneUrl!), ingestToken, sp.GetRequiredService<ILogger<HttpUsageTransport>>()));
+            var dataDir = configuration[DatabaseSettings.DataDirKey] ?? "warden-data";
+            builder.Services.AddUsageShipper(Path.GetFullPath(options.SpoolDir ?? Path.Combine(dataDir, "spool")));
+        }
+
         builder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(builder.Logging, configuration, "json");
         var app = builder.Build().UseGateway();

@@ -12,7 +12,9 @@ using Microsoft.EntityFrameworkCore;
 using Warden.ControlPlane.Admin;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Reconcile;
+using Warden.ControlPlane.Usage;
 using Warden.Gateway.Snapshots;
+using Warden.Gateway.Usage;
 using Warden.MockProvider;
 using Warden.Storage;
 
@@ -105,6 +107,9 @@ internal static class ServeCommand
         gatewayBuilder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(gatewayBuilder.Logging, configuration, "simple");
         gatewayBuilder.Services.AddSingleton(snapshots);
+        // Usage goes through the cluster's shipper and spool into the control plane's ingest service (in-process).
+        gatewayBuilder.Services.AddSingleton<IUsageTransport>(new InProcessUsageTransport(controlPlaneApp.Services.GetRequiredService<UsageIngestService>()));
+        gatewayBuilder.Services.AddUsageShipper(Path.GetFullPath(gateway.SpoolDir ?? Path.Combine(dataDir, "spool")));
         apps.Add(gatewayBuilder.Build().UseGateway());
 
         return await HostRunner.RunAsync(apps, async () =>
