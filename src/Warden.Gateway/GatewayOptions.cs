@@ -1,3 +1,5 @@
+using Warden.Gateway.Counters;
+
 namespace Warden.Gateway;
 
 /// <summary>Settings of the data plane (configuration section <c>Gateway</c>).</summary>
@@ -20,4 +22,13 @@ public sealed class GatewayOptions
 
     /// <summary>The token that authenticates this gateway to the control plane's internal endpoints.</summary>
     public string? InternalToken { get; set; }
+
+    /// <summary>The counter store for budgets and limits (<c>Gateway:Counters</c>).</summary>
+    public CounterOptions Counters { get; set; } = new();
+
+    /// <summary>Budget enforcement (<c>Gateway:Budgets</c>).</summary>
+    public BudgetOptions Budgets { get; set; } = new();
+
+    /// <summary>Limit enforcement (<c>Gateway:Limits</c>).</summary>
+    public LimitOptions Limits { get; set; } = new();
 }

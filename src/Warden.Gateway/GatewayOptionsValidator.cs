@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Warden.Core.Configuration;
+using Warden.Gateway.Counters;
 
 namespace Warden.Gateway;
 
@@ -18,6 +19,18 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         OptionChecks.Range(errors, "Gateway:MaxRequestBytes", options.MaxRequestBytes, 1024, 1L << 30);
         OptionChecks.HttpUrl(errors, "Gateway:ControlPlaneUrl", options.ControlPlaneUrl, required: Standalone);
         OptionChecks.Secret(errors, "Gateway:InternalToken", options.InternalToken, required: Standalone);
+        if (options.Counters.Store == CounterStoreKind.Redis && string.IsNullOrWhiteSpace(options.Counters.Redis))
+        {
+            errors.Add("Gateway:Counters:Redis is required when Gateway:Counters:Store is redis (a connection string such as 'redis:6379').");
+        }
+
+        if (string.IsNullOrEmpty(options.Counters.KeyPrefix) || options.Counters.KeyPrefix.Length > 64)
+        {
+            errors.Add("Gateway:Counters:KeyPrefix must be 1..64 characters.");
+        }
+
+        OptionChecks.Range(errors, "Gateway:Counters:ReservationTtlSeconds", options.Counters.ReservationTtlSeconds, 10, 86_400);
+        OptionChecks.Range(errors, "Gateway:Budgets:DefaultOutputTokens", options.Budgets.DefaultOutputTokens, 1, 1_000_000);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -23,6 +23,8 @@ public static class WardenEventIds
     public const int LeadershipLost = 2009;
     public const int ReconcileNotificationFailed = 2010;
 
+    public const int SpendQueryFailed = 2200;
+
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
 
@@ -37,4 +39,10 @@ public static class WardenEventIds
     public const int ControlPlaneReconnected = 3008;
     public const int InternalTokenRejected = 3009;
     public const int SnapshotUpdateRejected = 3010;
+
+    public const int CountersUnavailable = 3100;
+    public const int CountersSeeded = 3101;
+    public const int CountersSeedFailed = 3102;
+    public const int CountersSettleFailed = 3103;
+    public const int BudgetRefused = 3104;
 }

@@ -16,7 +16,8 @@ internal static class GatewayCommand
     private static readonly ConfigFlag s_controlPlaneUrl = new("--control-plane-url", "Gateway:ControlPlaneUrl", "URL of the control plane to take configuration from.", "URL");
     private static readonly ConfigFlag s_maxRequestBytes = new("--max-request-bytes", "Gateway:MaxRequestBytes", "Largest accepted request body in bytes (default 10485760).", "BYTES");
 
-    private static readonly ConfigFlag[] s_flags = [s_url, s_controlPlaneUrl, s_maxRequestBytes];
+    private static readonly ConfigFlag s_counterStore = new("--counter-store", "Gateway:Counters:Store", "Budget and limit counters: memory (one gateway, the default) or redis (shared; connection string in Gateway:Counters:Redis).", "KIND");
+    private static readonly ConfigFlag[] s_flags = [s_url, s_controlPlaneUrl, s_maxRequestBytes, s_counterStore];
 
     public static Command Create()
     {

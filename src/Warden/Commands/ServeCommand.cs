@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Warden.ControlPlane.Admin;
+using Warden.ControlPlane.Budgets;
+using Warden.Core.Budgets;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Reconcile;
 using Warden.Gateway.Snapshots;
@@ -32,7 +34,8 @@ internal static class ServeCommand
         Description = "Seed a demo organization/project wired to a built-in mock provider, print a ready API key and a curl line, and write them to DATA-DIR/demo.json.",
     };
 
-    private static readonly ConfigFlag[] s_flags = [s_dataDir, s_gatewayUrl, s_controlPlaneUrl, s_databaseKind, s_connectionString];
+    private static readonly ConfigFlag s_counterStore = new("--counter-store", "Gateway:Counters:Store", "Budget and limit counters: memory (one gateway, the default) or redis (shared; connection string in Gateway:Counters:Redis).", "KIND");
+    private static readonly ConfigFlag[] s_flags = [s_dataDir, s_gatewayUrl, s_controlPlaneUrl, s_databaseKind, s_connectionString, s_counterStore];
 
     public static Command Create()
     {
@@ -105,6 +108,9 @@ internal static class ServeCommand
         gatewayBuilder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(gatewayBuilder.Logging, configuration, "simple");
         gatewayBuilder.Services.AddSingleton(snapshots);
+        // Budget counters are seeded from the ledger in this process: the same interface a standalone gateway reaches
+        // over /internal/spend.
+        gatewayBuilder.Services.AddSingleton<ISpendSource>(controlPlaneApp.Services.GetRequiredService<LedgerSpendReader>());
         apps.Add(gatewayBuilder.Build().UseGateway());
 
         return await HostRunner.RunAsync(apps, async () =>
