@@ -14,13 +14,7 @@ public sealed class MemoryCounterStore : ICounterStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
     private DateTimeOffset _nextSweep;
-
-    public MemoryCounterStore(TimeProvider time)
-    {
-        _time = time;
-    }
 
     /// <inheritdoc />
     public ValueTask<ReserveResult> ReserveAsync(string reservationId, ImmutableArray<CounterCharge> charges, DateTimeOffset now, TimeSpan holdFor, CancellationToken cancellationToken)
@@ -113,18 +107,12 @@ public sealed class MemoryCounterStore : ICounterStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Settled and reserved amounts of a counter (tests, diagnostics); zeros when absent.</summary>
-    public (long Settled, long Reserved) Read(string key)
+    /// <summary>Settled and reserved amounts of a counter as stored (tests, diagnostics); zeros when absent.</summary>
+    public (long Settled, long Reserved) ReadRaw(string key)
     {
         lock (_lock)
         {
-            if (!_counters.TryGetValue(key, out var counter))
-            {
-                return (0, 0);
-            }
-
-            counter.Purge(_time.GetUtcNow());
-            return (counter.Settled, counter.Reserved);
+            return _counters.TryGetValue(key, out var counter) ? (counter.Settled, counter.Reserved) : (0, 0);
         }
     }
 

@@ -55,9 +55,9 @@ public static class GatewayApplication
         services.TryAddSingleton<IGuardrailGate>(sp => sp.GetRequiredService<PassThroughGates>());
         services.AddMetrics();
         services.TryAddSingleton<CounterMetrics>();
-        services.TryAddSingleton<ICounterStore>(sp => options.Counters.Store == CounterStoreKind.Redis
+        services.TryAddSingleton<ICounterStore>(_ => options.Counters.Store == CounterStoreKind.Redis
             ? new RedisCounterStore(options.Counters)
-            : new MemoryCounterStore(sp.GetRequiredService<TimeProvider>()));
+            : new MemoryCounterStore());
         // The ledger behind budget seeding: the control plane of a standalone gateway; hosts that embed the gateway
         // next to the control plane (warden serve) register the in-process ledger reader instead.
         services.TryAddSingleton<ISpendSource>(_ => options.ControlPlaneUrl is null ? new EmptyLedger() : new ControlPlaneSpendClient(options));
