@@ -7,6 +7,7 @@ using Warden.Core.Snapshots;
 using Warden.Core.Usage;
 using Warden.Gateway.Gates;
 using Warden.Gateway.Pipeline;
+using Warden.Providers.Abstractions;
 
 namespace Warden.Gateway.Counters;
 
@@ -51,7 +52,8 @@ public sealed partial class BudgetLimitGate : IBudgetGate
 
         var now = _time.GetUtcNow();
         var plan = AdmissionPlanner.Plan(key.Consumer, route, request.Snapshot.Prices,
-            new AdmissionInput(facts.Model, facts.PromptTextBytes, facts.MaxTokens, facts.N), now,
+            // Embeddings produce no output tokens: nothing to reserve beyond the input.
+            new AdmissionInput(facts.Model, facts.PromptTextBytes, request.Operation.Operation == OperationKind.Embeddings ? 0 : facts.MaxTokens, facts.N), now,
             _options.Budgets.DefaultOutputTokens, _options.Counters.KeyPrefix);
         if (plan.Charges.IsEmpty)
         {

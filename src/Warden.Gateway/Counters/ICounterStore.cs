@@ -19,8 +19,8 @@ public interface ICounterStore
 
     /// <summary>
     /// Replaces the reservation with what was actually used (<paramref name="actuals"/>, one per charge) and releases
-    /// the rest. Idempotent per reservation id: a repeated settle changes nothing. A reservation that already expired
-    /// still has its actual amounts counted.
+    /// the rest. Idempotent per reservation id: a repeated settle (or one for an unknown id) changes nothing. A
+    /// reservation that already expired still has its actual amounts counted, once.
     /// </summary>
     ValueTask SettleAsync(string reservationId, ImmutableArray<CounterCharge> charges, long[] actuals, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -13,7 +13,6 @@ public sealed class MemoryCounterStore : ICounterStore
     private static readonly TimeSpan s_sweepEvery = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _settled = new(StringComparer.Ordinal);
     private DateTimeOffset _nextSweep;
 
     /// <inheritdoc />
@@ -68,18 +67,12 @@ public sealed class MemoryCounterStore : ICounterStore
         ArgumentNullException.ThrowIfNull(actuals);
         lock (_lock)
         {
-            if (!_settled.TryAdd(reservationId, now + TimeSpan.FromDays(1)))
-            {
-                return ValueTask.CompletedTask;
-            }
-
             for (var i = 0; i < charges.Length; i++)
             {
-                var counter = _counters.GetValueOrDefault(charges[i].Key);
-                counter?.Release(reservationId);
-                if (actuals[i] > 0)
+                // Counted once: an open hold, or one that expired before its settle; otherwise settled already.
+                if (_counters.GetValueOrDefault(charges[i].Key) is { } counter && counter.Release(reservationId) && actuals[i] > 0)
                 {
-                    GetOrAdd(charges[i].Key, charges[i].PeriodEnd).Settled += actuals[i];
+                    counter.Settled += actuals[i];
                 }
             }
         }
@@ -146,19 +139,14 @@ public sealed class MemoryCounterStore : ICounterStore
                 _counters.Remove(key);
             }
         }
-
-        foreach (var (id, expires) in _settled)
-        {
-            if (expires < now)
-            {
-                _settled.Remove(id);
-            }
-        }
     }
 
     private sealed class Counter
     {
         private readonly Dictionary<string, (long Amount, DateTimeOffset Until)> _holds = new(StringComparer.Ordinal);
+        // Holds that expired unsettled (their request outlived the TTL, or its gateway died): a late settle still
+        // counts the actual amount, once. Rare, and dropped with the counter.
+        private readonly HashSet<string> _expired = new(StringComparer.Ordinal);
         private DateTimeOffset _earliestHold = DateTimeOffset.MaxValue;
 
         public Counter(DateTimeOffset? expiresAt)
@@ -174,7 +162,7 @@ public sealed class MemoryCounterStore : ICounterStore
 
         public bool Seeded { get; set; }
 
-        public bool IsIdle => _holds.Count == 0 && Settled == 0 && !Seeded;
+        public bool IsIdle => _holds.Count == 0 && _expired.Count == 0 && Settled == 0 && !Seeded;
 
         public void Hold(string id, long amount, DateTimeOffset until)
         {
@@ -186,12 +174,16 @@ public sealed class MemoryCounterStore : ICounterStore
             }
         }
 
-        public void Release(string id)
+        /// <summary>Releases the hold of <paramref name="id"/>; false when it was settled already.</summary>
+        public bool Release(string id)
         {
             if (_holds.Remove(id, out var hold))
             {
                 Reserved -= hold.Amount;
+                return true;
             }
+
+            return _expired.Remove(id);
         }
 
         // Expired holds (their gateway request never settled) give their capacity back.
@@ -208,6 +200,7 @@ public sealed class MemoryCounterStore : ICounterStore
                 if (hold.Until <= now)
                 {
                     _holds.Remove(id);
+                    _expired.Add(id);
                     Reserved -= hold.Amount;
                 }
                 else if (hold.Until < earliest)

@@ -34,6 +34,8 @@ public sealed class RedisCounterStore : ICounterStore, IAsyncDisposable
               if amount then
                 redis.call('HINCRBY', k, 'r', -tonumber(amount))
                 redis.call('HDEL', k, 'h:' .. h)
+                -- Remembered so a late settle still counts what the request used (once).
+                redis.call('HSET', k, 'x:' .. h, '1')
               end
             end
             redis.call('ZREMRANGEBYSCORE', pk, '-inf', now)
@@ -83,32 +85,39 @@ public sealed class RedisCounterStore : ICounterStore, IAsyncDisposable
         return {0}
         """;
 
-    // KEYS: k1, k1:p, …, doneKey   ARGV: id, doneTtlMs, then per counter: actual, expireAtMs (0: none).
+    // KEYS: k1, k1:p, …   ARGV: id, then per counter: actual, expireAtMs (0: none).
+    // Per counter: an open hold (h:id) is released and the actual amount counted; a hold that expired before the
+    // settle (x:id) has only the actual counted; neither means this reservation was settled already: nothing changes.
     private const string SettleScript = """
         local id = ARGV[1]
-        if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', ARGV[2]) then
-          return 0
-        end
-        local n = (#KEYS - 1) / 2
+        local n = #KEYS / 2
+        local settled = 0
         for i = 1, n do
           local k = KEYS[2 * i - 1]
           local pk = KEYS[2 * i]
+          local count = false
           local amount = redis.call('HGET', k, 'h:' .. id)
           if amount then
             redis.call('HINCRBY', k, 'r', -tonumber(amount))
             redis.call('HDEL', k, 'h:' .. id)
             redis.call('ZREM', pk, id)
+            count = true
+          elseif redis.call('HDEL', k, 'x:' .. id) == 1 then
+            count = true
           end
-          local actual = tonumber(ARGV[2 * i + 1])
-          if actual > 0 then
+          local actual = tonumber(ARGV[2 * i])
+          if count and actual > 0 then
             redis.call('HINCRBY', k, 's', actual)
-            local expireAt = tonumber(ARGV[2 * i + 2])
+            local expireAt = tonumber(ARGV[2 * i + 1])
             if expireAt > 0 and redis.call('PEXPIRETIME', k) < expireAt then
               redis.call('PEXPIREAT', k, expireAt)
             end
           end
+          if count then
+            settled = settled + 1
+          end
         end
-        return 1
+        return settled
         """;
 
     // KEYS: budget counters   ARGV: per counter: amount, expireAtMs. The first seed wins; later ones are ignored.
@@ -124,9 +133,7 @@ public sealed class RedisCounterStore : ICounterStore, IAsyncDisposable
         return seeded
         """;
 
-    private static readonly TimeSpan s_settleMarkerTtl = TimeSpan.FromDays(1);
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
-    private readonly string _keyPrefix;
 
     public RedisCounterStore(CounterOptions options)
     {
@@ -140,7 +147,6 @@ public sealed class RedisCounterStore : ICounterStore, IAsyncDisposable
         configuration.AsyncTimeout = Math.Min(configuration.AsyncTimeout, 2000);
         configuration.SyncTimeout = Math.Min(configuration.SyncTimeout, 2000);
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(configuration));
-        _keyPrefix = options.KeyPrefix;
     }
 
     /// <inheritdoc />
@@ -185,19 +191,17 @@ public sealed class RedisCounterStore : ICounterStore, IAsyncDisposable
     public async ValueTask SettleAsync(string reservationId, ImmutableArray<CounterCharge> charges, long[] actuals, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actuals);
-        var keys = new RedisKey[(charges.Length * 2) + 1];
-        var args = new RedisValue[2 + (charges.Length * 2)];
+        var keys = new RedisKey[charges.Length * 2];
+        var args = new RedisValue[1 + (charges.Length * 2)];
         args[0] = reservationId;
-        args[1] = (long)s_settleMarkerTtl.TotalMilliseconds;
         for (var i = 0; i < charges.Length; i++)
         {
             keys[2 * i] = charges[i].Key;
             keys[(2 * i) + 1] = charges[i].Key + ":p";
-            args[2 + (2 * i)] = actuals[i];
-            args[3 + (2 * i)] = ExpireAt(charges[i]);
+            args[1 + (2 * i)] = actuals[i];
+            args[2 + (2 * i)] = ExpireAt(charges[i]);
         }
 
-        keys[^1] = _keyPrefix + "settled:" + reservationId;
         await EvaluateAsync(SettleScript, keys, args);
     }
 

@@ -154,6 +154,25 @@ public abstract class CounterStoreContract
     }
 
     [Fact]
+    public async Task SettleAfterTheReservationExpired_StillCountsTheActualAmount_Once()
+    {
+        var time = new FakeTimeProvider(s_midMonth);
+        var scenario = new BudgetScenario(Store, time, consumer: new BudgetEntry(PolicyScope.Consumer, default, 1m));
+        var (_, slow) = await scenario.ReserveAsync();
+        time.Advance(TimeSpan.FromSeconds(scenario.Options.Counters.ReservationTtlSeconds + 1));
+        var (_, other) = await scenario.ReserveAsync(); // purges the expired hold
+        var key = scenario.Options.Counters.KeyPrefix + "b:" + AdmissionPlanner.ScopeKey(PolicyScope.Consumer, scenario.ConsumerId) + ":" + BudgetPeriods.MonthKey(s_midMonth);
+        Assert.Equal((0L, UsdUnits.ToNano(0.01m)), await ReadAsync(key));
+
+        await slow!.SettleAsync(new TokenUsage(10, 5, 0, 0), scenario.Target, CancellationToken.None);
+        await other!.SettleAsync(new TokenUsage(10, 5, 0, 0), scenario.Target, CancellationToken.None);
+        var charge = new CounterCharge(key, CounterKind.BudgetUsd, PolicyScope.Consumer, scenario.ConsumerId, "c", UsdUnits.ToNano(1m), UsdUnits.ToNano(0.01m), s_monthEnd);
+        await Store.SettleAsync("never-reserved", [charge], [UsdUnits.ToNano(0.5m)], time.GetUtcNow(), CancellationToken.None);
+
+        Assert.Equal((UsdUnits.ToNano(0.01m), 0L), await ReadAsync(key));
+    }
+
+    [Fact]
     public async Task AbsentBudgetCounter_IsSeededFromTheLedger_Once()
     {
         var time = new FakeTimeProvider(s_midMonth);
