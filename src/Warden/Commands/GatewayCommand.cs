@@ -27,10 +27,16 @@ internal static class GatewayCommand
             new snapshot atomically; until the first one, API calls get 503 not_ready and /readyz fails. If the control
             plane goes away it keeps serving the last snapshot and reconnects by itself. The internal token is read from Gateway:InternalToken
             (env WARDEN__Gateway__InternalToken), never from the command line.
+            Budgets and limits are counted in memory by default; with more than one gateway use --counter-store redis
+            and set Gateway:Counters:Redis (env WARDEN__Gateway__Counters__Redis). Budget counters are seeded from the
+            control plane's ledger; if Redis is unreachable budgets fail closed (503) and limits fail open, unless
+            Gateway:Budgets:FailMode / Gateway:Limits:FailMode say otherwise.
 
             Examples:
               WARDEN__Gateway__InternalToken=$(cat /run/secrets/internal-token) \
                 warden gateway --url http://0.0.0.0:8080 --control-plane-url http://warden-control-plane:8081
+              WARDEN__Gateway__InternalToken=… WARDEN__Gateway__Counters__Redis=redis:6379 \
+                warden gateway --control-plane-url http://warden-control-plane:8081 --counter-store redis
             """);
         ConfigFlag.AddAll(command, s_flags);
 
