@@ -236,6 +236,42 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
         string gatewaysOutput(int index) => _processes[index + 1].Output;
     }
 
+    [Fact]
+    public async Task SpendEndpoint_RequiresTheInternalToken_ValidatesItsQuery_AndAnswersPerScope()
+    {
+        var (consumerId, _) = await CreateConsumerAsync("ledgered");
+        await InsertLedgerAsync(consumerId, rows: 3, usdEach: 0.25m);
+        var month = BudgetPeriods.MonthKey(DateTimeOffset.UtcNow);
+        var other = Guid.NewGuid();
+        var url = new Uri(_controlPlaneUrl, $"/internal/spend?month={month}&scope=consumer:{consumerId:N}&scope=group:{other}");
+
+        using (var anonymous = await _http.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        foreach (var bad in new[] { "/internal/spend?month=2026-13&scope=consumer:" + consumerId, "/internal/spend?month=" + month, "/internal/spend?month=" + month + "&scope=team:" + consumerId })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_controlPlaneUrl, bad));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", InternalToken);
+            using var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", InternalToken);
+            using var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(month, body.RootElement.GetProperty("month").GetString());
+            var scopes = body.RootElement.GetProperty("scopes").EnumerateArray()
+                .ToDictionary(e => (e.GetProperty("scope").GetString(), e.GetProperty("id").GetGuid()), e => e.GetProperty("usd").GetDecimal());
+            Assert.Equal(0.75m, scopes[("consumer", consumerId)]);
+            Assert.Equal(0m, scopes[("group", other)]);
+        }
+    }
+
     private async Task<(Guid Id, string Key)> CreateConsumerAsync(string name)
     {
         var id = await _admin.CreateConsumerAsync(_org, "hammer", name);
