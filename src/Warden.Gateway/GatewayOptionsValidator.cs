@@ -23,6 +23,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         {
             errors.Add("Gateway:Counters:Redis is required when Gateway:Counters:Store is redis (a connection string such as 'redis:6379').");
         }
+        else if (options.Counters.Store == CounterStoreKind.Redis && !IsRedisConnectionString(options.Counters.Redis!))
+        {
+            // Never echoed: it may carry a password.
+            errors.Add("Gateway:Counters:Redis is not a valid Redis connection string (expected e.g. 'redis:6379,password=…').");
+        }
 
         if (string.IsNullOrEmpty(options.Counters.KeyPrefix) || options.Counters.KeyPrefix.Length > 64)
         {
@@ -32,5 +37,21 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         OptionChecks.Range(errors, "Gateway:Counters:ReservationTtlSeconds", options.Counters.ReservationTtlSeconds, 10, 86_400);
         OptionChecks.Range(errors, "Gateway:Budgets:DefaultOutputTokens", options.Budgets.DefaultOutputTokens, 1, 1_000_000);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsRedisConnectionString(string value)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(value).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (StackExchange.Redis.RedisException)
+        {
+            return false;
+        }
     }
 }
