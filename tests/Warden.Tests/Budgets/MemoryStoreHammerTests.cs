@@ -50,6 +50,27 @@ public sealed class MemoryStoreHammerTests
         Assert.InRange(settled, CapNano - ReservationNano, CapNano + ReservationNano);
     }
 
+    [Fact]
+    public async Task StreamingRequest_IsSettledWithTheUpstreamsReportedUsage()
+    {
+        var store = new MemoryCounterStore();
+        await using var gateway = await InProcessGateway.StartAsync(store);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway.Url, "/v1/chat/completions"))
+        {
+            Content = new StringContent("""{"model":"hammer","stream":true,"max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", gateway.Consumers["svc"].Key);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("[DONE]", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"usage\":{", body, StringComparison.Ordinal); // the injected usage chunk was stripped
+
+        // 10 completion tokens reported in the (stripped) usage chunk: $0.001, and the $0.002 reservation released.
+        Assert.Equal((CostNano, 0L), await WaitForSettledAsync(store, gateway.BudgetKey("svc")));
+    }
+
     internal static async Task<HttpStatusCode> ChatAsync(HttpClient http, Uri gateway, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/v1/chat/completions"))
