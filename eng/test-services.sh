@@ -36,7 +36,8 @@ as_pg() {
 install_missing() {
   local need=()
   [ -n "${WARDEN_TEST_POSTGRES:-}" ] || [ -x "${PG_BIN_DEFAULT}/initdb" ] || need+=(postgresql postgresql-client)
-  [ -n "${WARDEN_TEST_REDIS:-}" ] || command -v redis-server >/dev/null || need+=(redis-server)
+  # redis-server is needed even with an external Redis: tests that flush or stop Redis start a private one.
+  command -v redis-server >/dev/null || need+=(redis-server)
   command -v node >/dev/null || need+=(nodejs npm)
   command -v curl >/dev/null || need+=(curl)
   if [ ${#need[@]} -gt 0 ]; then

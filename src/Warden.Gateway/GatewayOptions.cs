@@ -1,3 +1,5 @@
+using Warden.Gateway.Counters;
+
 namespace Warden.Gateway;
 
 /// <summary>Settings of the data plane (configuration section <c>Gateway</c>).</summary>
@@ -45,4 +47,12 @@ public sealed class GatewayOptions
     /// plane (<c>Gateway:UsageQueueLimit</c>, default 20000).
     /// </summary>
     public int UsageQueueLimit { get; set; } = 20_000;
+    /// <summary>The counter store for budgets and limits (<c>Gateway:Counters</c>).</summary>
+    public CounterOptions Counters { get; set; } = new();
+
+    /// <summary>Budget enforcement (<c>Gateway:Budgets</c>).</summary>
+    public BudgetOptions Budgets { get; set; } = new();
+
+    /// <summary>Limit enforcement (<c>Gateway:Limits</c>).</summary>
+    public LimitOptions Limits { get; set; } = new();
 }

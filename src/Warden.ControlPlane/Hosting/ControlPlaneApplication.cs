@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.ControlPlane.Admin;
+using Warden.ControlPlane.Budgets;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Internal;
 using Warden.ControlPlane.Reconcile;
@@ -28,6 +29,7 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton<ControlPlaneReadiness>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DemoSeeder>();
+        builder.Services.AddSingleton<LedgerSpendReader>();
         builder.Services.AddReconcile();
         builder.Services.AddAdminApi();
         builder.Services.AddSingleton(_ => new UsageLedgerWriter(storage));

@@ -6,8 +6,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Warden.ControlPlane.Budgets;
 using Warden.ControlPlane.Reconcile;
 using Warden.ControlPlane.Usage;
+using Warden.Core.Budgets;
+using Warden.Core.Budgets.Wire;
 using Warden.Core.Snapshots.Wire;
 
 namespace Warden.ControlPlane.Internal;
@@ -25,6 +28,7 @@ public static class InternalEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/internal/snapshot", GetSnapshotAsync);
         endpoints.MapUsageIngest();
+        endpoints.MapGet("/internal/spend", GetSpendAsync);
         return endpoints;
     }
 
@@ -75,6 +79,62 @@ public static class InternalEndpoints
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         await WriteAsync(context.Response.BodyWriter, update, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>GET /internal/spend?month=yyyy-MM&amp;scope=consumer:ID&amp;scope=group:ID…</c>: month-to-date ledger spend per
+    /// scope (kinds <c>org</c>, <c>project</c>, <c>group</c>, <c>consumer</c>; at most 64 scopes), for gateways seeding
+    /// absent budget counters. 400 on a malformed month or scope; 503 when the database cannot be read.
+    /// </summary>
+    private static async Task GetSpendAsync(HttpContext context, LedgerSpendReader ledger, ControlPlaneOptions options)
+    {
+        if (!IsAuthorized(context.Request, options.InternalToken))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
+        var query = context.Request.Query;
+        var month = query["month"].ToString();
+        var scopeValues = query["scope"];
+        if (!BudgetPeriods.TryParseMonth(month, out var monthStart) || scopeValues.Count is 0 or > 64)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        var scopes = new List<ScopeRef>(scopeValues.Count);
+        foreach (var value in scopeValues)
+        {
+            var colon = value?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (colon <= 0 || !AdmissionPlanner.TryParseScopeLabel(value![..colon], out var kind) || !Guid.TryParse(value.AsSpan(colon + 1), out var id))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            scopes.Add(new ScopeRef(kind, id));
+        }
+
+        IReadOnlyList<ScopeSpend> spend;
+        try
+        {
+            spend = await ledger.GetMonthToDateAsync(monthStart, scopes, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        var wire = new SpendWire { Month = month };
+        foreach (var entry in spend)
+        {
+            wire.Scopes.Add(new ScopeSpendWire { Scope = AdmissionPlanner.ScopeLabel(entry.Scope.Scope), Id = entry.Scope.Id, Usd = entry.Usd });
+        }
+
+        context.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(context.Response.Body, wire, SpendWireJsonContext.Default.SpendWire, context.RequestAborted);
     }
 
     /// <summary>

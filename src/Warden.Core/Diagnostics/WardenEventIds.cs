@@ -26,6 +26,7 @@ public static class WardenEventIds
     public const int UsageBatchIngested = 2210;
     public const int UsageBatchRejected = 2211;
     public const int UsageLedgerUnavailable = 2212;
+    public const int SpendQueryFailed = 2200;
 
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
@@ -55,4 +56,9 @@ public static class WardenEventIds
     public const int UsageShipperFlushed = 3157;
     public const int UsageDeliveryFailed = 3158;
     public const int UsageSpoolWriteFailed = 3159;
+    public const int CountersUnavailable = 3100;
+    public const int CountersSeeded = 3101;
+    public const int CountersSeedFailed = 3102;
+    public const int CountersSettleFailed = 3103;
+    public const int BudgetRefused = 3104;
 }

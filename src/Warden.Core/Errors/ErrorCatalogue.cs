@@ -26,6 +26,7 @@ public static class ErrorCatalogue
         [GatewayError.PayloadTooLarge] = new(413, "invalid_request_error", "payload_too_large", "The request body is too large."),
         [GatewayError.BudgetExceeded] = new(429, "rate_limit_error", "budget_exceeded", "The monthly budget is exhausted."),
         [GatewayError.RateLimitExceeded] = new(429, "rate_limit_error", "rate_limit_exceeded", "Rate limit exceeded."),
+        [GatewayError.CountersUnavailable] = new(503, "server_error", "counters_unavailable", "Budgets and limits cannot be checked right now; the request was refused."),
         [GatewayError.UpstreamError] = new(502, "server_error", "upstream_error", "The upstream provider returned an error."),
         [GatewayError.UpstreamUnavailable] = new(503, "server_error", "upstream_unavailable", "No upstream provider is available."),
         [GatewayError.UpstreamTimeout] = new(504, "server_error", "upstream_timeout", "The upstream provider did not answer in time."),

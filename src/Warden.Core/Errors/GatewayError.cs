@@ -18,6 +18,7 @@ public enum GatewayError
     PayloadTooLarge,
     BudgetExceeded,
     RateLimitExceeded,
+    CountersUnavailable,
     UpstreamError,
     UpstreamUnavailable,
     UpstreamTimeout,

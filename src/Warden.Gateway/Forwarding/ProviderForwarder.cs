@@ -212,6 +212,7 @@ public sealed partial class ProviderForwarder
             var translation = adapter.TranslateResponse(call, body.AsSpan(0, length), output);
             var usage = translation.Usage ?? Estimate(call.Facts);
             outcome.Usage = usage;
+            outcome.Target = call.Target;
             _breaker.RecordSuccess(call.Target.TargetKey);
 
             var httpResponse = context.Response;
@@ -432,6 +433,7 @@ public sealed partial class ProviderForwarder
         var finished = translator.IsFinished && !broken;
         var usage = translator.Usage ?? Estimate(call.Facts);
         outcome.Usage = usage;
+        outcome.Target = call.Target;
         if (finished)
         {
             _breaker.RecordSuccess(target.TargetKey);

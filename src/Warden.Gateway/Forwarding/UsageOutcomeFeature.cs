@@ -1,3 +1,4 @@
+using Warden.Core.Snapshots;
 using Warden.Core.Usage;
 using Warden.Gateway.Pipeline;
 
@@ -7,4 +8,6 @@ namespace Warden.Gateway.Forwarding;
 internal sealed class UsageOutcomeFeature : IUsageOutcomeFeature
 {
     public TokenUsage? Usage { get; set; }
+
+    public RouteTargetEntry? Target { get; set; }
 }

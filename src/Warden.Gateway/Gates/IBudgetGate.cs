@@ -1,3 +1,4 @@
+using Warden.Core.Snapshots;
 using Warden.Core.Usage;
 using Warden.Gateway.Pipeline;
 
@@ -16,6 +17,9 @@ public interface IBudgetGate
 /// <summary>Capacity held for one request until it is settled.</summary>
 public interface IBudgetReservation
 {
-    /// <summary>Replaces the reservation with the actual usage (null: nothing was consumed) and releases the rest.</summary>
-    ValueTask SettleAsync(TokenUsage? actualUsage, CancellationToken cancellationToken);
+    /// <summary>
+    /// Replaces the reservation with the actual usage (null: nothing was consumed) and releases the rest.
+    /// <paramref name="servedBy"/> is the target that produced the usage (its price applies); null when unknown.
+    /// </summary>
+    ValueTask SettleAsync(TokenUsage? actualUsage, RouteTargetEntry? servedBy, CancellationToken cancellationToken);
 }

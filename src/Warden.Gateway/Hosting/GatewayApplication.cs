@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Budgets;
 using Warden.Core.Snapshots;
+using Warden.Gateway.Counters;
 using Warden.Gateway.Credentials;
 using Warden.Gateway.Forwarding;
 using Warden.Gateway.Gates;
@@ -51,7 +53,15 @@ public static class GatewayApplication
         services.TryAddSingleton<IUsageSink, LoggingUsageSink>();
         services.TryAddSingleton<PassThroughGates>();
         services.TryAddSingleton<IGuardrailGate>(sp => sp.GetRequiredService<PassThroughGates>());
-        services.TryAddSingleton<IBudgetGate>(sp => sp.GetRequiredService<PassThroughGates>());
+        services.AddMetrics();
+        services.TryAddSingleton<CounterMetrics>();
+        services.TryAddSingleton<ICounterStore>(_ => options.Counters.Store == CounterStoreKind.Redis
+            ? new RedisCounterStore(options.Counters)
+            : new MemoryCounterStore());
+        // The ledger behind budget seeding: the control plane of a standalone gateway; hosts that embed the gateway
+        // next to the control plane (warden serve) register the in-process ledger reader instead.
+        services.TryAddSingleton<ISpendSource>(_ => options.ControlPlaneUrl is null ? new EmptyLedger() : new ControlPlaneSpendClient(options));
+        services.TryAddSingleton<IBudgetGate, BudgetLimitGate>();
         services.TryAddSingleton<IResponseCache>(sp => sp.GetRequiredService<PassThroughGates>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiAdapter>(_ => new OpenAiAdapter(ProviderKind.OpenAi)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, MockAdapter>(_ => new MockAdapter()));

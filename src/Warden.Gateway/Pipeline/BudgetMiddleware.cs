@@ -45,7 +45,8 @@ public sealed class BudgetMiddleware
         finally
         {
             // Settled even when the client went away: the capacity must not stay held.
-            await reservation.SettleAsync(context.Features.Get<IUsageOutcomeFeature>()?.Usage, CancellationToken.None);
+            var outcome = context.Features.Get<IUsageOutcomeFeature>();
+            await reservation.SettleAsync(outcome?.Usage, outcome?.Target, CancellationToken.None);
         }
     }
 }

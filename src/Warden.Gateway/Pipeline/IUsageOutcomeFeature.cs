@@ -1,3 +1,4 @@
+using Warden.Core.Snapshots;
 using Warden.Core.Usage;
 
 namespace Warden.Gateway.Pipeline;
@@ -7,4 +8,7 @@ public interface IUsageOutcomeFeature
 {
     /// <summary>Tokens consumed by the request's successful attempt, or null when nothing was consumed.</summary>
     TokenUsage? Usage { get; }
+
+    /// <summary>The target whose attempt produced <see cref="Usage"/> (its price applies).</summary>
+    RouteTargetEntry? Target { get; }
 }

@@ -18,7 +18,8 @@ internal static class GatewayCommand
     private static readonly ConfigFlag s_controlPlaneUrl = new("--control-plane-url", "Gateway:ControlPlaneUrl", "URL of the control plane to take configuration from.", "URL");
     private static readonly ConfigFlag s_maxRequestBytes = new("--max-request-bytes", "Gateway:MaxRequestBytes", "Largest accepted request body in bytes (default 10485760).", "BYTES");
 
-    private static readonly ConfigFlag[] s_flags = [s_url, s_controlPlaneUrl, s_maxRequestBytes];
+    private static readonly ConfigFlag s_counterStore = new("--counter-store", "Gateway:Counters:Store", "Budget and limit counters: memory (one gateway, the default) or redis (shared; connection string in Gateway:Counters:Redis).", "KIND");
+    private static readonly ConfigFlag[] s_flags = [s_url, s_controlPlaneUrl, s_maxRequestBytes, s_counterStore];
 
     public static Command Create()
     {
@@ -31,11 +32,17 @@ internal static class GatewayCommand
             Usage events are shipped in batches to the control plane's /internal/usage with Gateway:IngestToken
             (env WARDEN__Gateway__IngestToken, its own secret); while the control plane cannot take them they are kept in a
             durable spool under Gateway:SpoolDir (default DATA-DIR/spool, one folder per gateway) and re-sent in order.
+            Budgets and limits are counted in memory by default; with more than one gateway use --counter-store redis
+            and set Gateway:Counters:Redis (env WARDEN__Gateway__Counters__Redis). Budget counters are seeded from the
+            control plane's ledger; if Redis is unreachable budgets fail closed (503) and limits fail open, unless
+            Gateway:Budgets:FailMode / Gateway:Limits:FailMode say otherwise.
 
             Examples:
               WARDEN__Gateway__InternalToken=$(cat /run/secrets/internal-token) \
               WARDEN__Gateway__IngestToken=$(cat /run/secrets/ingest-token) WARDEN__Gateway__SpoolDir=/var/lib/warden/spool \
                 warden gateway --url http://0.0.0.0:8080 --control-plane-url http://warden-control-plane:8081
+              WARDEN__Gateway__InternalToken=… WARDEN__Gateway__Counters__Redis=redis:6379 \
+                warden gateway --control-plane-url http://warden-control-plane:8081 --counter-store redis
             """);
         ConfigFlag.AddAll(command, s_flags);
 

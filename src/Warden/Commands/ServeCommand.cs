@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Warden.ControlPlane.Admin;
+using Warden.ControlPlane.Budgets;
+using Warden.Core.Budgets;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Reconcile;
 using Warden.ControlPlane.Usage;
@@ -34,7 +36,8 @@ internal static class ServeCommand
         Description = "Seed a demo organization/project wired to a built-in mock provider, print a ready API key and a curl line, and write them to DATA-DIR/demo.json.",
     };
 
-    private static readonly ConfigFlag[] s_flags = [s_dataDir, s_gatewayUrl, s_controlPlaneUrl, s_databaseKind, s_connectionString];
+    private static readonly ConfigFlag s_counterStore = new("--counter-store", "Gateway:Counters:Store", "Budget and limit counters: memory (one gateway, the default) or redis (shared; connection string in Gateway:Counters:Redis).", "KIND");
+    private static readonly ConfigFlag[] s_flags = [s_dataDir, s_gatewayUrl, s_controlPlaneUrl, s_databaseKind, s_connectionString, s_counterStore];
 
     public static Command Create()
     {
@@ -110,6 +113,9 @@ internal static class ServeCommand
         // Usage goes through the cluster's shipper and spool into the control plane's ingest service (in-process).
         gatewayBuilder.Services.AddSingleton<IUsageTransport>(new InProcessUsageTransport(controlPlaneApp.Services.GetRequiredService<UsageIngestService>()));
         gatewayBuilder.Services.AddUsageShipper(Path.GetFullPath(gateway.SpoolDir ?? Path.Combine(dataDir, "spool")));
+        // Budget counters are seeded from the ledger in this process: the same interface a standalone gateway reaches
+        // over /internal/spend.
+        gatewayBuilder.Services.AddSingleton<ISpendSource>(controlPlaneApp.Services.GetRequiredService<LedgerSpendReader>());
         apps.Add(gatewayBuilder.Build().UseGateway());
 
         return await HostRunner.RunAsync(apps, async () =>

@@ -30,6 +30,24 @@ public sealed class ConfigurationValidationTests
     }
 
     [Fact]
+    public async Task Gateway_RedisCountersWithoutConnectionString_AndBadFailMode_ExitNamingTheKeys()
+    {
+        var (exitCode, output) = await WardenProcess.RunAsync(
+            ["gateway", "--control-plane-url", "http://127.0.0.1:1", "--counter-store", "redis"],
+            new Dictionary<string, string?> { ["WARDEN__Gateway__InternalToken"] = InternalToken });
+
+        Assert.Equal(BadConfiguration, exitCode);
+        Assert.Contains("Gateway:Counters:Redis is required", output, StringComparison.Ordinal);
+
+        (exitCode, output) = await WardenProcess.RunAsync(
+            ["serve", "--data-dir", TempDir()],
+            new Dictionary<string, string?> { ["WARDEN__Gateway__Budgets__FailMode"] = "sometimes" });
+
+        Assert.Equal(BadConfiguration, exitCode);
+        Assert.Contains("Gateway:Budgets:FailMode", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_SameUrlForBothPlanes_IsRejected()
     {
         var url = FreePort.NextUrl().ToString().TrimEnd('/');

@@ -58,6 +58,25 @@ internal sealed class AdminClient : IDisposable
             HttpStatusCode.Created);
     }
 
+    /// <summary>A route <paramref name="logicalModel"/> → the project's provider <c>mock</c>, upstream model <paramref name="upstreamModel"/>.</summary>
+    public async Task CreateRouteAsync(string org, string project, string logicalModel, string upstreamModel)
+    {
+        using var route = await PostAsync($"/api/orgs/{org}/projects/{project}/routes",
+            new { logicalModel, strategy = "single", maxAttempts = 1, targets = new[] { new { provider = "mock", upstreamModel, timeoutMs = 10_000 } } },
+            HttpStatusCode.Created);
+    }
+
+    /// <summary>PUT <paramref name="path"/> (create or replace), expecting 200 or 201.</summary>
+    public async Task PutAsync(string path, object body)
+    {
+        using var response = await _http.PutAsJsonAsync(path, body);
+        LastResponseTimestamp = Stopwatch.GetTimestamp();
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
+        {
+            throw new InvalidOperationException($"PUT {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
     /// <summary>GET <paramref name="path"/>, expecting 200.</summary>
     public async Task<JsonDocument> GetAsync(string path)
     {
