@@ -57,7 +57,9 @@ public sealed class UsageShipperTests : IAsyncDisposable
         _transport.Up = true;
         var second = PublishMany(80);
 
-        await WaitUntilAsync(() => _transport.Delivered.Count == 200);
+        // The transport sees a batch before the shipper acknowledges it in the spool, counts it and deletes the segment: wait for all of it.
+        await WaitUntilAsync(() => _transport.Delivered.Count == 200 && _spool.PendingEvents == 0 && _shipper.Metrics.DeliveredTotal == 200
+            && Directory.GetFiles(_directory, "*.seg").Length == 0);
         Assert.Equal([.. first, .. second], _transport.Delivered);
         Assert.Equal(0, _spool.PendingEvents);
         Assert.Empty(Directory.GetFiles(_directory, "*.seg"));
