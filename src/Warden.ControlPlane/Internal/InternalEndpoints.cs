@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,7 +37,7 @@ public static class InternalEndpoints
     /// </summary>
     private static async Task GetSnapshotAsync(HttpContext context, SnapshotHub hub, ControlPlaneOptions options, TimeProvider time)
     {
-        if (!IsAuthorized(context.Request, options.InternalToken))
+        if (!BearerToken.Matches(context.Request, options.InternalToken))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
@@ -88,7 +86,7 @@ public static class InternalEndpoints
     /// </summary>
     private static async Task GetSpendAsync(HttpContext context, LedgerSpendReader ledger, ControlPlaneOptions options)
     {
-        if (!IsAuthorized(context.Request, options.InternalToken))
+        if (!BearerToken.Matches(context.Request, options.InternalToken))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
@@ -178,20 +176,4 @@ public static class InternalEndpoints
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private static bool IsAuthorized(HttpRequest request, string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return false;
-        }
-
-        var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[7..]), Encoding.UTF8.GetBytes(token));
-    }
 }

@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Warden.ControlPlane.Internal;
 using Warden.Core.Usage;
 
 namespace Warden.ControlPlane.Usage;
@@ -32,7 +31,7 @@ public static class UsageIngestEndpoints
     private static async Task PostUsageAsync(HttpContext context, UsageIngestService ingest, ControlPlaneOptions options)
     {
         var request = context.Request;
-        if (!IsAuthorized(request, options.IngestToken))
+        if (!BearerToken.Matches(request, options.IngestToken))
         {
             await WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "A valid ingest token is required.");
             return;
@@ -108,21 +107,5 @@ public static class UsageIngestEndpoints
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(context.Response.Body, new UsageIngestError(new UsageIngestErrorDetail(code, message)), UsageJsonContext.Default.UsageIngestError, context.RequestAborted);
-    }
-
-    private static bool IsAuthorized(HttpRequest request, string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return false;
-        }
-
-        var header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[7..]), Encoding.UTF8.GetBytes(token));
     }
 }
