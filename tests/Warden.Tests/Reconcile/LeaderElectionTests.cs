@@ -31,7 +31,12 @@ public sealed class LeaderElectionTests : IClassFixture<PostgresDatabase>
         var urls = new[] { FreePort.NextUrl(), FreePort.NextUrl() };
         var replicas = urls.Select(url => WardenProcess.Start(
             ["control-plane", "--url", url.ToString(), "--connection-string", _database.ConnectionString],
-            new Dictionary<string, string?> { ["WARDEN__ControlPlane__InternalToken"] = InternalToken })).ToList();
+            new Dictionary<string, string?>
+            {
+                ["WARDEN__ControlPlane__InternalToken"] = InternalToken,
+                // Each run is logged at Debug (the heartbeat runs every 5 s); the test counts those lines.
+                ["WARDEN__Logging__LogLevel__Warden.ControlPlane.Reconcile.Jobs"] = "Debug",
+            })).ToList();
         try
         {
             foreach (var (replica, url) in replicas.Zip(urls))

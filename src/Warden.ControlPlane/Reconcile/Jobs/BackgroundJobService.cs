@@ -156,7 +156,7 @@ public sealed partial class BackgroundJobService : BackgroundService
     [LoggerMessage(EventId = WardenEventIds.LeadershipLost, Level = LogLevel.Warning, Message = "Background-job leadership lost; jobs stopped, retrying the election")]
     private static partial void LogLost(ILogger logger);
 
-    [LoggerMessage(EventId = WardenEventIds.BackgroundJobRan, Level = LogLevel.Information, Message = "Background job {Name} ran")]
+    [LoggerMessage(EventId = WardenEventIds.BackgroundJobRan, Level = LogLevel.Debug, Message = "Background job {Name} ran")]
     private static partial void LogRan(ILogger logger, string name);
 
     [LoggerMessage(EventId = WardenEventIds.BackgroundJobFailed, Level = LogLevel.Error, Message = "Background job {Name} failed; retrying at its next interval")]
