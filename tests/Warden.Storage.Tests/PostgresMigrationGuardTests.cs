@@ -161,12 +161,17 @@ public sealed class PostgresMigrationGuardTests
             await using var holder = await PostgresAdvisoryLock.TryAcquireAsync(database.ConnectionString, AdvisoryLockKeys.BackgroundJobLeader);
             Assert.NotNull(holder);
 
-            // Simulates a crashed holder: the server ends its session.
+            // Simulates a crashed holder: the server ends its session. pg_locks spans the cluster, and other test
+            // databases on it hold the same key: only this database's holder is terminated.
             await using (var admin = new NpgsqlConnection(database.ConnectionString))
             {
                 await admin.OpenAsync();
                 await using var kill = new NpgsqlCommand(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = $1 AND pid <> pg_backend_pid()",
+                    """
+                    SELECT pg_terminate_backend(pid) FROM pg_locks
+                    WHERE locktype = 'advisory' AND objid::bigint = $1 AND pid <> pg_backend_pid()
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """,
                     admin);
                 kill.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKeys.BackgroundJobLeader & 0xFFFF_FFFF });
                 await kill.ExecuteNonQueryAsync();
