@@ -67,7 +67,7 @@ def rss(target, test):
     return "n/a" if value is None else f"{value / 1024:.0f}"
 
 
-names = {"direct": "direct (mock)", "warden": "Warden", "portkey": "Portkey 1.15.2"}
+names = {"direct": "direct (mock)", "warden": "Warden (memory counters)", "warden_redis": "Warden (Redis counters)", "portkey": "Portkey 1.15.2"}
 lines = [
     f"Machine: {machine['cpus']} cores, {machine['memory_gb']} GB RAM, Linux {machine['kernel']}, .NET SDK {machine['dotnet']}, "
     f"Node {machine['node']}, {machine['wrk']}. Settings: {settings}.",
@@ -75,7 +75,7 @@ lines = [
     "| | p50 c=1 (ms) | p99 c=1 (ms) | p99.9 c=1 (ms) | added p50 / p99 (ms) | req/s @20 ms upstream | % of direct | p99 @20 ms (ms) | non-2xx / socket errors | TTFT p50 / p99 c=1 (ms) | added TTFT p50 / p99 (ms) | concurrent streams ok, TTFT p99, max gap (ms) | RSS idle / peak (MB) |",
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
-for target in ("direct", "warden", "portkey"):
+for target in [t for t in ("direct", "warden", "warden_redis", "portkey") if t in figures]:
     errors = f"{get(target, 'throughput_20ms', 'non_2xx')} / {get(target, 'throughput_20ms', 'socket_errors')}"
     streams = figures.get(target, {}).get("streams_concurrent", {})
     stream_cell = (
@@ -92,5 +92,11 @@ for target in ("direct", "warden", "portkey"):
 warden_rps, portkey_rps = get("warden", "throughput_20ms", "rps"), get("portkey", "throughput_20ms", "rps")
 if warden_rps and portkey_rps:
     lines += ["", f"Warden / Portkey throughput at 20 ms upstream: {warden_rps / portkey_rps:.1f}×."]
+cp_idle, cp_after = get("control_plane", "rss_idle", "rss_kb"), get("control_plane", "rss_after", "rss_kb")
+if cp_idle:
+    lines += ["", f"Control plane (PostgreSQL, ledger ingest) RSS: {cp_idle / 1024:.0f} MB idle, {cp_after / 1024:.0f} MB after the run."]
+rows = get("warden", "ledger", "rows")
+if rows is not None:
+    lines += ["", f"Usage ledger rows in PostgreSQL after the run: {rows}."]
 with open(md_path, "w", encoding="utf-8") as handle:
     handle.write("\n".join(lines) + "\n")

@@ -16,6 +16,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if declare -F STOP_PG >/dev/null; then STOP_PG; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -69,6 +70,7 @@ WARDEN_DLL="$ROOT/src/Warden/bin/Release/net10.0/warden.dll"
 BODY='{"model":"demo-model","messages":[{"role":"system","content":"You are a concise assistant."},{"role":"user","content":"Summarise the quarterly report in three sentences, highlighting revenue growth by region."}],"max_tokens":64,"temperature":0.2}'
 printf '%s' "$BODY" >"$WORK/body.json"
 printf '%s' "${BODY%\}},\"stream\":true}" >"$WORK/stream.json"
+printf '%s' "${BODY/demo-model/demo-model-20ms}" >"$WORK/body20.json"  # Warden routes this name to the 20 ms mock
 
 # --- Upstreams -----------------------------------------------------------------------------------------------------
 MOCK0=$(free_port); MOCK20=$(free_port)
@@ -77,38 +79,58 @@ dotnet "$WARDEN_DLL" mock-provider --url "http://127.0.0.1:$MOCK20" --latency 20
 wait_http "http://127.0.0.1:$MOCK0/healthz" 30
 wait_http "http://127.0.0.1:$MOCK20/healthz" 30
 
-# --- Warden --------------------------------------------------------------------------------------------------------
-DATA="$WORK/warden"
-GW=$(free_port); CP=$(free_port)
-WARDEN_ARGS=(serve --data-dir "$DATA" --gateway-url "http://127.0.0.1:$GW" --control-plane-url "http://127.0.0.1:$CP")
-log "seeding Warden (serve --demo)"
-dotnet "$WARDEN_DLL" "${WARDEN_ARGS[@]}" --demo >"$WORK/seed.log" 2>&1 & SEED_PID=$!; PIDS+=($SEED_PID)
-for _ in $(seq 1 600); do [ -s "$DATA/demo.json" ] && break; sleep 0.1; done
-[ -s "$DATA/demo.json" ] || { cat "$WORK/seed.log"; exit 1; }
-sleep 0.5
-kill -TERM "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true
-KEY=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["apiKey"])' "$DATA/demo.json")
+# --- PostgreSQL (control-plane database and usage ledger) and Redis (shared counters) ---------------------------
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ ! -x "$PG_BIN/initdb" ] || ! command -v redis-server >/dev/null; then
+  log "installing postgresql and redis-server (apt)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null; }
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PG_DATA="$WORK/pg"; mkdir -p "$PG_DATA"; chmod 755 "$WORK"; [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
+PG_PORT=$(free_port)
+as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$PG_PORT" "$PG_DATA" >>"$PG_DATA/postgresql.conf"
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/log" -w start >/dev/null
+STOP_PG() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true; }
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE warden" >/dev/null
+REDIS_PORT=$(free_port)
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --pidfile "$WORK/redis.pid" --dir "$WORK" \
+  --save "" --appendonly no --logfile "$WORK/redis.log"
+for _ in $(seq 1 50); do [ -s "$WORK/redis.pid" ] && break; sleep 0.1; done
+PIDS+=("$(cat "$WORK/redis.pid")")
 
-point_warden_at() { # mock port
-  python3 - "$DATA/warden.db" "$1" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("update providers set base_url=?", (f"http://127.0.0.1:{sys.argv[2]}/v1",))
-db.commit()
-db.close()
-PY
-}
-start_warden() {
-  env 'WARDEN__Logging__LogLevel__Warden.Gateway.Usage=Warning' dotnet "$WARDEN_DLL" "${WARDEN_ARGS[@]}" >>"$WORK/warden.log" 2>&1 &
-  WARDEN_PID=$!; PIDS+=($WARDEN_PID)
+# --- Warden: `warden control-plane` on PostgreSQL + `warden gateway`, configured through the admin API --------------
+CP=$(free_port); GW=$(free_port); GWR=$(free_port)
+INTERNAL_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' ); INGEST_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+ADMIN_TOKEN=$(head -c 32 /dev/urandom | base64 | tr -d '/+=')
+WARDEN__ControlPlane__InternalToken="bench-internal-$INTERNAL_TOKEN" WARDEN__ControlPlane__IngestToken="bench-ingest-$INGEST_TOKEN" \
+  WARDEN__ControlPlane__BootstrapAdminToken="bench-admin-$ADMIN_TOKEN" \
+  dotnet "$WARDEN_DLL" control-plane --url "http://127.0.0.1:$CP" \
+  --connection-string "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=warden" >"$WORK/control-plane.log" 2>&1 &
+CP_PID=$!; PIDS+=($CP_PID)
+wait_http "http://127.0.0.1:$CP/readyz" 60
+log "configuring Warden through the admin API (budgets and TPM/RPM limits at every scope)"
+KEY=$(python3 "$E2E/configure.py" "http://127.0.0.1:$CP" "bench-admin-$ADMIN_TOKEN" "$MOCK0" "$MOCK20")
+
+start_gateway() { # port, log name, extra args...: a gateway with the ledger on (events shipped to the control plane)
+  local port=$1 name=$2; shift 2
+  env WARDEN__Gateway__InternalToken="bench-internal-$INTERNAL_TOKEN" WARDEN__Gateway__IngestToken="bench-ingest-$INGEST_TOKEN" \
+    WARDEN__Gateway__SpoolDir="$WORK/spool-$name" WARDEN__Gateway__Counters__Redis="127.0.0.1:$REDIS_PORT" \
+    'WARDEN__Logging__LogLevel__Warden.Gateway.Usage=Warning' \
+    dotnet "$WARDEN_DLL" gateway --url "http://127.0.0.1:$port" --control-plane-url "http://127.0.0.1:$CP" "$@" >"$WORK/$name.log" 2>&1 &
+  LAST_PID=$!; PIDS+=($LAST_PID)
+  local code
   for _ in $(seq 1 300); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW/v1/chat/completions" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" || true)
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/chat/completions" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" || true)
     [ "$code" = 200 ] && return 0
     sleep 0.1
   done
-  log "Warden did not answer 200 (last: $code)"; tail -50 "$WORK/warden.log"; exit 1
+  log "gateway $name did not answer 200 (last: $code)"; tail -50 "$WORK/$name.log"; exit 1
 }
-stop_warden() { kill -TERM "$WARDEN_PID"; wait "$WARDEN_PID" 2>/dev/null || true; }
+start_gateway "$GW" warden; WARDEN_PID=$LAST_PID
+start_gateway "$GWR" warden_redis --counter-store redis; WARDEN_REDIS_PID=$LAST_PID
 
 # --- Portkey -------------------------------------------------------------------------------------------------------
 PK=$(free_port)
@@ -120,13 +142,13 @@ OUT="$WORK/figures.jsonl"
 : >"$OUT"
 record() { printf '{"target":"%s","test":"%s","data":%s}\n' "$1" "$2" "$3" >>"$OUT"; }
 
-wrk_run() { # target test url connections threads mock_port_for_portkey auth
-  local target=$1 test=$2 url=$3 conns=$4 threads=$5 mock=$6 auth=$7 line
+wrk_run() { # target test url connections threads mock_port_for_portkey auth body_file
+  local target=$1 test=$2 url=$3 conns=$4 threads=$5 mock=$6 auth=$7 body=${8:-$WORK/body.json} line
   local custom=""; [ "$target" = portkey ] && custom="http://127.0.0.1:$mock/v1"
   # Warm-up, not recorded: JIT, connection pools.
-  BODY_FILE="$WORK/body.json" AUTH_HEADER="$auth" PORTKEY_CUSTOM_HOST="$custom" \
+  BODY_FILE="$body" AUTH_HEADER="$auth" PORTKEY_CUSTOM_HOST="$custom" \
     wrk -t"$threads" -c"$conns" -d2s -s "$E2E/post.lua" "$url" >/dev/null 2>&1 || true
-  line=$(BODY_FILE="$WORK/body.json" AUTH_HEADER="$auth" PORTKEY_CUSTOM_HOST="$custom" \
+  line=$(BODY_FILE="$body" AUTH_HEADER="$auth" PORTKEY_CUSTOM_HOST="$custom" \
     wrk -t"$threads" -c"$conns" -d"${DURATION}s" --timeout 5s -s "$E2E/post.lua" "$url" | grep '^WRK_JSON ' | cut -d' ' -f2-)
   record "$target" "$test" "$line"
   log "$target $test: $line"
@@ -139,45 +161,46 @@ ttft_run() { # target test url runs concurrency mock_port auth
   log "$1 $2: $line"
 }
 
-WARDEN_URL="http://127.0.0.1:$GW/v1/chat/completions"
-PORTKEY_URL="http://127.0.0.1:$PK/v1/chat/completions"
-AUTH="Bearer $KEY"
+declare -A URL=(
+  [direct]="http://127.0.0.1:$MOCK0/v1/chat/completions"
+  [warden]="http://127.0.0.1:$GW/v1/chat/completions"
+  [warden_redis]="http://127.0.0.1:$GWR/v1/chat/completions"
+  [portkey]="http://127.0.0.1:$PK/v1/chat/completions"
+)
+declare -A URL20=(
+  [direct]="http://127.0.0.1:$MOCK20/v1/chat/completions"
+  [warden]="${URL[warden]}" [warden_redis]="${URL[warden_redis]}" [portkey]="${URL[portkey]}"
+)
+declare -A AUTH=([direct]="" [warden]="Bearer $KEY" [warden_redis]="Bearer $KEY" [portkey]="Bearer sk-unused")
+declare -A PID_OF=([direct]=$MOCK0_PID [warden]=$WARDEN_PID [warden_redis]=$WARDEN_REDIS_PID [portkey]=$PORTKEY_PID)
+TARGETS=(direct warden warden_redis portkey)
 
-# Idle RSS: Warden and Portkey started and answered one request, no load yet.
-point_warden_at "$MOCK0"
-start_warden
+# Idle RSS: every process started and answered at least one request, no load yet.
 sleep 2
-record warden rss_idle "{\"rss_kb\":$(rss_kb "$WARDEN_PID")}"
-record portkey rss_idle "{\"rss_kb\":$(rss_kb "$PORTKEY_PID")}"
-record direct rss_idle "{\"rss_kb\":$(rss_kb "$MOCK0_PID")}"
+for t in "${TARGETS[@]}"; do record "$t" rss_idle "{\"rss_kb\":$(rss_kb "${PID_OF[$t]}")}"; done
+record control_plane rss_idle "{\"rss_kb\":$(rss_kb "$CP_PID")}"
 
 log "latency at c=1, upstream latency 0"
-wrk_run direct latency_c1 "http://127.0.0.1:$MOCK0/v1/chat/completions" 1 1 "$MOCK0" ""
-wrk_run warden latency_c1 "$WARDEN_URL" 1 1 "$MOCK0" "$AUTH"
-wrk_run portkey latency_c1 "$PORTKEY_URL" 1 1 "$MOCK0" "Bearer sk-unused"
+for t in "${TARGETS[@]}"; do wrk_run "$t" latency_c1 "${URL[$t]}" 1 1 "$MOCK0" "${AUTH[$t]}"; done
 
 log "streaming time to first token, c=1 and $STREAMS concurrent streams"
-ttft_run direct ttft_c1 "http://127.0.0.1:$MOCK0/v1/chat/completions" "$TTFT_RUNS" 1 "$MOCK0" ""
-ttft_run warden ttft_c1 "$WARDEN_URL" "$TTFT_RUNS" 1 "$MOCK0" "$AUTH"
-ttft_run portkey ttft_c1 "$PORTKEY_URL" "$TTFT_RUNS" 1 "$MOCK0" "Bearer sk-unused"
-ttft_run direct streams_concurrent "http://127.0.0.1:$MOCK0/v1/chat/completions" "$STREAMS" "$STREAMS" "$MOCK0" ""
-ttft_run warden streams_concurrent "$WARDEN_URL" "$STREAMS" "$STREAMS" "$MOCK0" "$AUTH"
-ttft_run portkey streams_concurrent "$PORTKEY_URL" "$STREAMS" "$STREAMS" "$MOCK0" "Bearer sk-unused"
+for t in "${TARGETS[@]}"; do ttft_run "$t" ttft_c1 "${URL[$t]}" "$TTFT_RUNS" 1 "$MOCK0" "${AUTH[$t]}"; done
+for t in "${TARGETS[@]}"; do ttft_run "$t" streams_concurrent "${URL[$t]}" "$STREAMS" "$STREAMS" "$MOCK0" "${AUTH[$t]}"; done
 
 log "throughput at 20 ms upstream latency, $CONNECTIONS connections"
-stop_warden
-point_warden_at "$MOCK20"
-start_warden
-wrk_run direct throughput_20ms "http://127.0.0.1:$MOCK20/v1/chat/completions" "$CONNECTIONS" 2 "$MOCK20" ""
-: >"$WORK/warden.rss"; start_rss_sampler "$WARDEN_PID" "$WORK/warden.rss"
-wrk_run warden throughput_20ms "$WARDEN_URL" "$CONNECTIONS" 2 "$MOCK20" "$AUTH"
-stop_rss_sampler
-: >"$WORK/portkey.rss"; start_rss_sampler "$PORTKEY_PID" "$WORK/portkey.rss"
-wrk_run portkey throughput_20ms "$PORTKEY_URL" "$CONNECTIONS" 2 "$MOCK20" "Bearer sk-unused"
-stop_rss_sampler
-record warden rss_peak "{\"rss_kb\":$(sort -n "$WORK/warden.rss" | tail -1)}"
-record portkey rss_peak "{\"rss_kb\":$(sort -n "$WORK/portkey.rss" | tail -1)}"
-stop_warden
+for t in "${TARGETS[@]}"; do
+  : >"$WORK/$t.rss"; start_rss_sampler "${PID_OF[$t]}" "$WORK/$t.rss"
+  wrk_run "$t" throughput_20ms "${URL20[$t]}" "$CONNECTIONS" 2 "$MOCK20" "${AUTH[$t]}" "$WORK/body20.json"
+  stop_rss_sampler
+  [ "$t" = direct ] || record "$t" rss_peak "{\"rss_kb\":$(sort -n "$WORK/$t.rss" | tail -1)}"
+done
+record control_plane rss_after "{\"rss_kb\":$(rss_kb "$CP_PID")}"
+
+# The ledger: every answered request must have reached PostgreSQL (shipped in batches off the hot path).
+sleep 3
+LEDGER_ROWS=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d warden -tAc "SELECT count(*) FROM usage_records")
+record warden ledger "{\"rows\":$LEDGER_ROWS}"
+log "usage ledger rows in PostgreSQL after the run: $LEDGER_ROWS"
 
 # --- Report --------------------------------------------------------------------------------------------------------
 mkdir -p "$RESULTS"

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Warden.Core.Pricing;
 using Warden.Core.Snapshots;
 using Warden.Core.Usage;
@@ -38,45 +38,23 @@ public static class AdmissionPlanner
         var usd = WorstCaseUsd(route, prices, input.LogicalModel, new TokenUsage(promptTokens, outputTokens, 0, 0));
         var nano = UsdUnits.ToNano(usd);
 
-        var month = BudgetPeriods.MonthKey(now);
-        var monthEnd = BudgetPeriods.MonthEnd(now);
-        var window = BudgetPeriods.WindowKey(now);
-        var windowEnd = BudgetPeriods.WindowEnd(now);
-
-        var charges = ImmutableArray.CreateBuilder<CounterCharge>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var budget in settings.BudgetsFor(consumer))
+        var template = ChargeTemplate.For(consumer, keyPrefix);
+        var keys = template.KeysAt(now);
+        var charges = new CounterCharge[template.Entries.Length];
+        for (var i = 0; i < charges.Length; i++)
         {
-            var key = keyPrefix + "b:" + ScopeKey(budget.Scope, budget.ScopeId) + ":" + month;
-            if (keys.Add(key))
+            var entry = template.Entries[i];
+            var amount = entry.Kind switch
             {
-                charges.Add(new CounterCharge(key, CounterKind.BudgetUsd, budget.Scope, budget.ScopeId, ScopeName(consumer, budget.Scope, budget.ScopeId),
-                    UsdUnits.ToNano(budget.MonthlyUsd), nano, monthEnd));
-            }
+                CounterKind.BudgetUsd => nano,
+                CounterKind.TokensPerMinute => tokens,
+                _ => 1,
+            };
+            DateTimeOffset? periodEnd = entry.IsMonthly ? keys.MonthEnd : entry.IsWindowed ? keys.WindowEnd : null;
+            charges[i] = new CounterCharge(keys.Keys[i], entry.Kind, entry.Scope, entry.ScopeId, entry.ScopeName, entry.Limit, amount, periodEnd);
         }
 
-        foreach (var limit in settings.LimitsFor(consumer))
-        {
-            var scope = ScopeKey(limit.Scope, limit.ScopeId);
-            var name = ScopeName(consumer, limit.Scope, limit.ScopeId);
-            var tpmKey = keyPrefix + "tpm:" + scope + ":" + window;
-            if (keys.Add(tpmKey))
-            {
-                charges.Add(new CounterCharge(tpmKey, CounterKind.TokensPerMinute, limit.Scope, limit.ScopeId, name, limit.TokensPerMinute, tokens, windowEnd));
-            }
-
-            if (limit.RequestsPerMinute is { } rpm && keys.Add(keyPrefix + "rpm:" + scope + ":" + window))
-            {
-                charges.Add(new CounterCharge(keyPrefix + "rpm:" + scope + ":" + window, CounterKind.RequestsPerMinute, limit.Scope, limit.ScopeId, name, rpm, 1, windowEnd));
-            }
-
-            if (limit.MaxConcurrent is { } max && keys.Add(keyPrefix + "cc:" + scope))
-            {
-                charges.Add(new CounterCharge(keyPrefix + "cc:" + scope, CounterKind.Concurrency, limit.Scope, limit.ScopeId, name, max, 1, null));
-            }
-        }
-
-        return new AdmissionPlan(charges.ToImmutable(), tokens, usd);
+        return new AdmissionPlan(ImmutableCollectionsMarshal.AsImmutableArray(charges), tokens, usd);
     }
 
     /// <summary>

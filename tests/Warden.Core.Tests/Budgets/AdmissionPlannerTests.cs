@@ -101,6 +101,32 @@ public sealed class AdmissionPlannerTests
         Assert.Equal(0, UsdUnits.ToNano(-1m));
     }
 
+    [Fact]
+    public void Plan_SameConsumerEntry_FollowsTheClock_ThePrefix_AndANewSnapshotsSettings()
+    {
+        var project = Guid.NewGuid();
+        var consumer = Consumer(ProjectSettings.Empty with
+        {
+            ProjectBudget = new BudgetEntry(PolicyScope.Project, project, 5m),
+            ProjectLimit = new LimitEntry(PolicyScope.Project, project, 1000, null, null),
+        });
+        var input = new AdmissionInput("chat", 4, 10, null);
+        var scope = "project:" + project.ToString("N");
+
+        // The charge template is cached per consumer entry: the period part of the keys must still follow the clock.
+        var first = AdmissionPlanner.Plan(consumer, Route("cheap"), s_prices, input, s_now, 4096, "w:");
+        var nextMinute = AdmissionPlanner.Plan(consumer, Route("cheap"), s_prices, input, s_now.AddSeconds(40), 4096, "w:");
+        Assert.Equal(["w:b:" + scope + ":2026-02", "w:tpm:" + scope + ":202602282359"], first.Charges.Select(c => c.Key));
+        Assert.Equal(["w:b:" + scope + ":2026-03", "w:tpm:" + scope + ":202603010000"], nextMinute.Charges.Select(c => c.Key));
+        Assert.Equal(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), nextMinute.Charges[0].PeriodEnd);
+
+        // Another prefix, then the same consumer in a newer snapshot whose project budget changed.
+        Assert.All(AdmissionPlanner.Plan(consumer, Route("cheap"), s_prices, input, s_now, 4096, "x:").Charges, c => Assert.StartsWith("x:", c.Key, StringComparison.Ordinal));
+        var updated = consumer with { Project = consumer.Project with { Settings = consumer.Project.Settings with { ProjectBudget = new BudgetEntry(PolicyScope.Project, project, 7m) } } };
+        Assert.Equal(UsdUnits.ToNano(7m), AdmissionPlanner.Plan(updated, Route("cheap"), s_prices, input, s_now, 4096, "w:").Charges[0].Limit);
+        Assert.Equal(UsdUnits.ToNano(5m), AdmissionPlanner.Plan(consumer, Route("cheap"), s_prices, input, s_now, 4096, "w:").Charges[0].Limit);
+    }
+
     private static RouteEntry Route(params string[] upstreamModels) =>
         new("chat", RouteStrategyKind.Fallback, [.. upstreamModels.Select(m => new RouteTargetEntry(s_provider, m, 1, TimeSpan.FromSeconds(5)))], 1, TimeSpan.Zero);
 
