@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Warden.Core.Buffers;
 using Warden.Core.Diagnostics;
 using Warden.Core.Errors;
 using Warden.Core.Snapshots;
@@ -208,7 +209,7 @@ public sealed partial class ProviderForwarder
 
         try
         {
-            var output = new ArrayBufferWriter<byte>(length + 256);
+            using var output = new PooledBufferWriter(length + 256);
             var translation = adapter.TranslateResponse(call, body.AsSpan(0, length), output);
             var usage = translation.Usage ?? Estimate(call.Facts);
             outcome.Usage = usage;
@@ -243,8 +244,8 @@ public sealed partial class ProviderForwarder
     {
         var target = call.Target;
         var translator = adapter.CreateStreamTranslator(call);
-        var pending = new ArrayBufferWriter<byte>(4096);
-        var scratch = new ArrayBufferWriter<byte>(256);
+        using var pending = new PooledBufferWriter(4096);
+        var scratch = new ArrayBufferWriter<byte>(); // only multi-line data events use it
         byte[]? joined = null;
         var committed = false;
         var clientGone = false;
@@ -475,7 +476,7 @@ public sealed partial class ProviderForwarder
             // The client's request was at fault (400, 413, 422…): pass it on. An upstream 401/403/404 means the
             // provider's configuration is wrong, not the client: that is a gateway-side upstream error.
             var clientStatus = status is 400 or 413 or 422 ? (status == 422 ? 400 : status) : StatusCodes.Status502BadGateway;
-            var output = new ArrayBufferWriter<byte>(length + 256);
+            using var output = new PooledBufferWriter(length + 256);
             adapter.TranslateError(call, status, body.AsSpan(0, length), output);
             context.Response.StatusCode = clientStatus;
             context.Response.ContentType = "application/json";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
@@ -44,6 +45,10 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
     private readonly TimeSpan _batchDelay;
     private readonly int _queueLimit;
     private readonly CancellationTokenSource _abort = new();
+
+    // The batch payload is serialized into this buffer, reused by every batch (only the shipping loop uses it).
+    private readonly ArrayBufferWriter<byte> _payload = new(64 * 1024);
+    private Utf8JsonWriter? _payloadWriter;
     private Task? _loop;
     private long _queued;
     private TimeSpan _backoff = s_minBackoff;
@@ -144,6 +149,7 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
     {
         await FlushAsync();
         _abort.Dispose();
+        _payloadWriter?.Dispose();
     }
 
     private async Task RunAsync()
@@ -250,7 +256,7 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
 
     private async Task ShipAsync(List<UsageEvent> batch)
     {
-        var payload = Serialize([.. batch]);
+        var payload = SerializeBatch(batch);
         if (_spool.HasPending || Interlocked.Read(ref _queued) > _queueLimit)
         {
             Spool(payload, batch.Count, _spool.HasPending ? "earlier events are still spooled" : "the in-memory queue is over its limit");
@@ -263,7 +269,7 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
                 Metrics.Delivered(batch.Count);
                 break;
             case UsageDelivery.Rejected:
-                _spool.SaveRejected(payload);
+                _spool.SaveRejected(payload.Span);
                 Metrics.Rejected(batch.Count);
                 break;
             default:
@@ -316,9 +322,9 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
         }
     }
 
-    private void Spool(byte[] payload, int count, string reason)
+    private void Spool(ReadOnlyMemory<byte> payload, int count, string reason)
     {
-        _spool.Append(payload, count);
+        _spool.Append(payload.Span, count);
         Metrics.Spooled(count);
         if (!_outage)
         {
@@ -335,6 +341,22 @@ public sealed partial class UsageShipper : IUsageSink, IHostedLifecycleService, 
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private ReadOnlyMemory<byte> SerializeBatch(List<UsageEvent> batch)
+    {
+        _payload.ResetWrittenCount();
+        if (_payloadWriter is null)
+        {
+            _payloadWriter = new Utf8JsonWriter(_payload);
+        }
+        else
+        {
+            _payloadWriter.Reset(_payload);
+        }
+
+        JsonSerializer.Serialize(_payloadWriter, new UsageBatch { Events = [.. batch] }, UsageJsonContext.Default.UsageBatch);
+        return _payload.WrittenMemory;
+    }
 
     private static byte[] Serialize(UsageEvent[] events) =>
         JsonSerializer.SerializeToUtf8Bytes(new UsageBatch { Events = events }, UsageJsonContext.Default.UsageBatch);
