@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Warden.Core.Snapshots;
 using Warden.Providers.Abstractions;
@@ -13,6 +15,8 @@ namespace Warden.Providers.OpenAi;
 /// </summary>
 public class OpenAiAdapter : IProviderAdapter
 {
+    private static readonly ConditionalWeakTable<Uri, ConcurrentDictionary<string, Uri>> s_combined = [];
+
     /// <summary>Settings key prefix for extra upstream headers (<c>header:OpenAI-Organization</c>).</summary>
     public const string HeaderSettingPrefix = "header:";
 
@@ -105,8 +109,17 @@ public class OpenAiAdapter : IProviderAdapter
     protected static Uri Combine(Uri baseUrl, string path)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        var text = baseUrl.ToString();
-        return new Uri(text.EndsWith('/') ? text + path : text + "/" + path);
+        ArgumentNullException.ThrowIfNull(path);
+
+        // Built once per provider base URL (an object of the applied snapshot) and path, then shared by every request:
+        // a Uri is immutable. The paths come from configuration (operations, deployments), so the set stays small,
+        // and it goes away with the snapshot that holds the base URL.
+        var byPath = s_combined.GetValue(baseUrl, static _ => new ConcurrentDictionary<string, Uri>(StringComparer.Ordinal));
+        return byPath.GetOrAdd(path, static (p, b) =>
+        {
+            var text = b.ToString();
+            return new Uri(text.EndsWith('/') ? text + p : text + "/" + p);
+        }, baseUrl);
     }
 
     private static ReadOnlyMemoryContent CreateBody(UpstreamCall call)
