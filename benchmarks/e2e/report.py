@@ -95,6 +95,14 @@ if warden_rps and portkey_rps:
 cp_idle, cp_after = get("control_plane", "rss_idle", "rss_kb"), get("control_plane", "rss_after", "rss_kb")
 if cp_idle:
     lines += ["", f"Control plane (PostgreSQL, ledger ingest) RSS: {cp_idle / 1024:.0f} MB idle, {cp_after / 1024:.0f} MB after the run."]
+soak = figures.get("warden", {}).get("soak")
+if soak and soak.get("rss_kb_samples"):
+    samples = [kb for _, kb in soak["rss_kb_samples"]]
+    minute = max(1, len(samples) // max(1, soak["seconds"] // 60))  # samples per minute
+    first, last = samples[:minute], samples[-minute:]
+    lines += ["", f"Soak: {soak['seconds']} s at 20 ms upstream, {soak['wrk']['rps']:.0f} req/s, p99 {soak['wrk']['p99_us'] / 1000:.1f} ms, "
+              f"{soak['wrk']['non_2xx']} non-2xx; gateway RSS first minute {sum(first) / len(first) / 1024:.0f} MB, "
+              f"last minute {sum(last) / len(last) / 1024:.0f} MB, max {max(samples) / 1024:.0f} MB ({len(samples)} samples)."]
 rows = get("warden", "ledger", "rows")
 if rows is not None:
     lines += ["", f"Usage ledger rows in PostgreSQL after the run: {rows}."]

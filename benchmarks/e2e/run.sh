@@ -10,6 +10,7 @@ DURATION=${DURATION:-10}          # seconds per wrk measurement
 CONNECTIONS=${CONNECTIONS:-64}    # wrk connections for the throughput test at 20 ms upstream latency
 TTFT_RUNS=${TTFT_RUNS:-200}       # streams per target for time-to-first-token at c=1
 STREAMS=${STREAMS:-200}           # concurrent streams for the stall check
+SOAK=${SOAK:-0}                   # seconds of sustained load on the Warden gateway while its RSS is sampled (0: skip)
 
 WORK=$(mktemp -d /tmp/warden-e2e.XXXXXX)
 PIDS=()
@@ -195,6 +196,19 @@ for t in "${TARGETS[@]}"; do
   [ "$t" = direct ] || record "$t" rss_peak "{\"rss_kb\":$(sort -n "$WORK/$t.rss" | tail -1)}"
 done
 record control_plane rss_after "{\"rss_kb\":$(rss_kb "$CP_PID")}"
+
+if [ "$SOAK" -gt 0 ]; then
+  log "soak: ${SOAK}s at $CONNECTIONS connections, 20 ms upstream, Warden gateway RSS sampled every 5 s"
+  : >"$WORK/soak.rss"
+  ( while kill -0 "$WARDEN_PID" 2>/dev/null; do echo "$(date +%s) $(rss_kb "$WARDEN_PID")" >>"$WORK/soak.rss"; sleep 5; done ) &
+  SOAK_SAMPLER=$!
+  line=$(BODY_FILE="$WORK/body20.json" AUTH_HEADER="Bearer $KEY" PORTKEY_CUSTOM_HOST="" \
+    wrk -t2 -c"$CONNECTIONS" -d"${SOAK}s" --timeout 5s -s "$E2E/post.lua" "${URL[warden]}" | grep '^WRK_JSON ' | cut -d' ' -f2-)
+  kill "$SOAK_SAMPLER" 2>/dev/null || true; wait "$SOAK_SAMPLER" 2>/dev/null || true
+  samples=$(awk '{printf "%s[%s,%s]", (NR>1?",":""), $1, $2}' "$WORK/soak.rss")
+  record warden soak "{\"seconds\":$SOAK,\"wrk\":$line,\"rss_kb_samples\":[$samples]}"
+  log "soak: $line"
+fi
 
 # The ledger: every answered request must have reached PostgreSQL (shipped in batches off the hot path).
 sleep 3
