@@ -37,8 +37,9 @@ public sealed class PostgresCluster : IAsyncDisposable
         Port = Port,
         Username = "postgres",
         Database = database,
-        Pooling = true,
-        MaxPoolSize = 20,
+        // No pooling: a recovered cluster may take over the port of a stopped one, and pooled connections to the old
+        // server would be handed out dead.
+        Pooling = false,
     }.ConnectionString;
 
     /// <summary>

@@ -292,6 +292,7 @@ internal sealed partial class DrillCluster : IAsyncDisposable
         return process;
     }
 
-    [GeneratedRegex("Counter epoch changed from '(?<from>[0-9a-f]*)' to '(?<to>[0-9a-f]*)'")]
+    // The JSON console log escapes the quotes as \u0027; the simple format does not.
+    [GeneratedRegex(@"Counter epoch changed from (?:'|\\u0027)(?<from>[0-9a-f]*)(?:'|\\u0027) to (?:'|\\u0027)(?<to>[0-9a-f]*)(?:'|\\u0027)")]
     private static partial Regex EpochChanged();
 }
