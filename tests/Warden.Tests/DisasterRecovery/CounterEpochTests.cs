@@ -30,6 +30,12 @@ public sealed class CounterEpochTests : IClassFixture<PostgresDatabase>
         var storage = StorageOptions.ForPostgres(_database.ConnectionString);
         var factory = new WardenDbContextFactory(storage);
         await new WardenDatabase(factory).MigrateAsync();
+        await using (var db = factory.CreateDbContext())
+        {
+            // One database per class: start without the marker another test of the class may have written.
+            await db.PlatformSettings.Where(s => s.Key == RestoreMarker.SettingKey).ExecuteDeleteAsync();
+        }
+
         var writer = new ConfigWriter(storage);
         await writer.SeedAsync(new Uri("http://127.0.0.1:9/v1"));
         var hubA = new SnapshotHub();
@@ -77,6 +83,66 @@ public sealed class CounterEpochTests : IClassFixture<PostgresDatabase>
         await replicaB.ReconcileAsync(full: false, CancellationToken.None);
         Assert.Equal(replicaA.CounterEpoch.Epoch, replicaB.CounterEpoch!.Epoch);
         Assert.Equal(hubA.CurrentSnapshot.Config.ContentId, hubB.CurrentSnapshot!.Config.ContentId);
+    }
+
+    [Fact]
+    public async Task Postgres_ControlFunctionsRefused_EpochFallsBackToWhatTheRoleMayRead_AndARestoreStillChangesIt()
+    {
+        var storage = StorageOptions.ForPostgres(_database.ConnectionString);
+        var factory = new WardenDbContextFactory(storage);
+        await new WardenDatabase(factory).MigrateAsync();
+        var role = "warden_epoch_" + Guid.NewGuid().ToString("N")[..10];
+        await ExecuteAsync(_database.ConnectionString,
+            $"CREATE ROLE {role} LOGIN PASSWORD 'epoch-test-password'",
+            $"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+            // Function privileges live in each database's catalog: this hardens only the test's own database.
+            "REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC",
+            "REVOKE EXECUTE ON FUNCTION pg_control_checkpoint() FROM PUBLIC",
+            "REVOKE EXECUTE ON FUNCTION pg_current_wal_lsn() FROM PUBLIC");
+        try
+        {
+            var restricted = new Npgsql.NpgsqlConnectionStringBuilder(_database.ConnectionString) { Username = role, Password = "epoch-test-password", Pooling = false }.ConnectionString;
+            var hub = new SnapshotHub();
+            var builder = new IncrementalSnapshotBuilder(new WardenDbContextFactory(StorageOptions.ForPostgres(restricted)), hub, _time);
+
+            await builder.ReconcileAsync(full: false, CancellationToken.None);
+            var before = builder.CounterEpoch!;
+            Assert.Equal((null, null), (before.SystemIdentifier, before.Timeline));
+            Assert.NotNull(before.DatabaseOid);
+            Assert.Matches("^[0-9a-f]{16}$", before.Epoch);
+
+            await using (var db = factory.CreateDbContext())
+            {
+                await db.PlatformSettings.Where(s => s.Key == RestoreMarker.SettingKey).ExecuteDeleteAsync();
+                db.PlatformSettings.Add(new PlatformSetting { Key = RestoreMarker.SettingKey, Value = "{\"restoreId\":\"r-restricted\"}", UpdatedAt = _time.GetUtcNow() });
+                await db.SaveChangesAsync();
+            }
+
+            await builder.ReconcileAsync(full: false, CancellationToken.None);
+            Assert.Equal("r-restricted", builder.CounterEpoch!.RestoreId);
+            Assert.NotEqual(before.Epoch, builder.CounterEpoch.Epoch);
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(_database.ConnectionString,
+                "GRANT EXECUTE ON FUNCTION pg_control_system() TO PUBLIC",
+                "GRANT EXECUTE ON FUNCTION pg_control_checkpoint() TO PUBLIC",
+                "GRANT EXECUTE ON FUNCTION pg_current_wal_lsn() TO PUBLIC",
+                $"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+                $"DROP ROLE {role}");
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, params string[] statements)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     [Fact]
