@@ -79,6 +79,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         var root = CreateRoot();
         var data = Path.Combine(root, "data");
         await RunAsPostgresAsync("cp", "-a", baseBackupDir, data);
+        // A socket lock file copied from the primary names its postmaster's PID; on a busy machine that PID may belong
+        // to another process by now, and the server would refuse to start.
+        foreach (var stale in Directory.EnumerateFiles(data, ".s.PGSQL.*"))
+        {
+            File.Delete(stale);
+        }
+
         var cluster = new PostgresCluster(root, data, port);
         var target = targetTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00";
         var settings = new StringBuilder()
@@ -88,26 +95,40 @@ public sealed class PostgresCluster : IAsyncDisposable
             .AppendLine("recovery_target_action = 'promote'");
         await File.AppendAllTextAsync(Path.Combine(data, "postgresql.conf"), settings.ToString());
         await RunAsPostgresAsync("touch", Path.Combine(data, "recovery.signal"));
-        await cluster.StartAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        try
         {
-            await using (var connection = new NpgsqlConnection(cluster.ConnectionString()))
+            await cluster.StartAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
             {
-                await connection.OpenAsync();
-                await using var check = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
-                if (!(bool)(await check.ExecuteScalarAsync())!)
+                try
                 {
-                    return cluster;
+                    await using var connection = new NpgsqlConnection(cluster.ConnectionString());
+                    await connection.OpenAsync();
+                    await using var check = new NpgsqlCommand("SELECT pg_is_in_recovery()", connection);
+                    if (!(bool)(await check.ExecuteScalarAsync())!)
+                    {
+                        return cluster;
+                    }
                 }
-            }
+                catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+                {
+                    // Promotion in progress: try again.
+                }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The recovered cluster did not leave recovery within 60 s:\n" + cluster.Log());
-            }
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("The recovered cluster did not leave recovery within 60 s.");
+                }
 
-            await Task.Delay(100);
+                await Task.Delay(100);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or NpgsqlException)
+        {
+            var log = cluster.Log();
+            await cluster.DisposeAsync();
+            throw new InvalidOperationException("Point-in-time recovery failed. Server log:\n" + log, ex);
         }
     }
 
@@ -206,10 +227,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         var settings = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"port = {Port}")
             .AppendLine("listen_addresses = '127.0.0.1'")
-            .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{DataDir}'");
+            // Sockets beside the data directory, not in it: a base backup then carries no socket lock files.
+            .AppendLine(CultureInfo.InvariantCulture, $"unix_socket_directories = '{_root}'");
         await File.AppendAllTextAsync(Path.Combine(DataDir, "postgresql.conf"), settings.ToString());
-        await RunAsPostgresAsync(Bin("pg_ctl"), "-D", DataDir, "-l", Path.Combine(DataDir, "log"), "-w", "-t", "60", "start");
+        // Marked first: a start that times out may leave a server running, which dispose must still stop.
         _running = true;
+        await RunAsPostgresAsync(Bin("pg_ctl"), "-D", DataDir, "-l", Path.Combine(DataDir, "log"), "-w", "-t", "60", "start");
     }
 
     private static string Bin(string name) => Path.Combine(TestEnvironment.PostgresBinDirectory, name);
