@@ -89,8 +89,7 @@ internal sealed class DrillWorld
     /// <summary>
     /// Spend as the restored ledger has it, through the usage API (c2: $0.004 of 7 requests in organization A), and as
     /// the gateways' counters admit it: exactly five more requests of c2 fit its $0.010 budget, alternating gateways.
-    /// A counter still holding the pre-restore $0.008 would admit one; one not re-seeded at all, eight.
-    /// Returns the admitted count.
+    /// A counter still holding the pre-restore $0.008 would admit one; one started at zero instead of the ledger, nine.
     /// </summary>
     public async Task AssertSpendMatchesRestoredLedgerAsync()
     {
