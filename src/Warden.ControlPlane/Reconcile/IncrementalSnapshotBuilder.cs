@@ -34,6 +34,8 @@ public sealed partial class IncrementalSnapshotBuilder
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RevisionCursor _cursor = new();
+    private readonly CounterEpochReader _epochs;
+    private CounterEpochSource? _epoch;
     private string? _configId;
     private byte[]? _configPayload;
     private KeyJournal? _keys;
@@ -47,7 +49,11 @@ public sealed partial class IncrementalSnapshotBuilder
         _hub = hub;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _epochs = new CounterEpochReader(_logger);
     }
+
+    /// <summary>The counter epoch served, and what it was derived from (null before the first reconcile).</summary>
+    public CounterEpochSource? CounterEpoch => _epoch;
 
     /// <summary>
     /// Whether <see cref="Current"/> carries key entry objects. Needed when something consumes whole snapshots (the
@@ -86,6 +92,14 @@ public sealed partial class IncrementalSnapshotBuilder
     private async Task<ReconcileOutcome> IncrementalAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        // A restore that left the revision history intact (no configuration change since the backup) still changes the
+        // ledger: the restore marker (or a new cluster/timeline) gives it a new counter epoch, and gateways re-seed.
+        var epoch = await _epochs.ReadAsync(db, cancellationToken);
+        if (epoch.Epoch != _epoch?.Epoch)
+        {
+            return await FullAsync(db, "counter epoch changed", cancellationToken, epoch);
+        }
+
         if (_cursor.Anchor is { } anchor)
         {
             var createdAt = await db.ConfigRevisions.AsNoTracking().Where(r => r.Id == anchor.Id).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefaultAsync(cancellationToken);
@@ -166,8 +180,23 @@ public sealed partial class IncrementalSnapshotBuilder
 
     private sealed record ChangeRow(long RevisionId, string EntityKind, Guid EntityId, ConfigOperation Operation);
 
-    private async Task<ReconcileOutcome> FullAsync(WardenDbContext db, string reason, CancellationToken cancellationToken)
+    private async Task<ReconcileOutcome> FullAsync(WardenDbContext db, string reason, CancellationToken cancellationToken, CounterEpochSource? epoch = null)
     {
+        epoch ??= await _epochs.ReadAsync(db, cancellationToken);
+        if (epoch.Epoch != _epoch?.Epoch)
+        {
+            if (_epoch is null)
+            {
+                LogEpoch(_logger, epoch.Epoch, epoch.RestoreId, epoch.SystemIdentifier, epoch.Timeline, epoch.DatabaseOid);
+            }
+            else
+            {
+                LogEpochChanged(_logger, _epoch.Epoch, epoch.Epoch, epoch.RestoreId, epoch.SystemIdentifier, epoch.Timeline, epoch.DatabaseOid);
+            }
+        }
+
+        _epoch = epoch;
+
         // Revisions first, data second: a revision committed in between is in the data and replays as a no-op.
         var max = await db.ConfigRevisions.AsNoTracking().MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
         var recent = await db.ConfigRevisions.AsNoTracking().Where(r => r.Id > max - 100).OrderBy(r => r.Id)
@@ -191,6 +220,7 @@ public sealed partial class IncrementalSnapshotBuilder
     private async Task<bool> ReadConfigAsync(WardenDbContext db, CancellationToken cancellationToken)
     {
         var wire = await ConfigReader.ReadAsync(db, cancellationToken);
+        wire.CounterEpoch = _epoch?.Epoch is { Length: > 0 } epoch ? epoch : null;
         var payload = JsonSerializer.SerializeToUtf8Bytes(wire, SnapshotWireJsonContext.Default.ConfigWire);
         var id = SnapshotWireMapper.ContentId(payload);
         if (id == _configId)
@@ -236,6 +266,14 @@ public sealed partial class IncrementalSnapshotBuilder
         _snapshot = new ConfigSnapshot(_revision, now, config, keys);
         _hub.Publish(new SnapshotHead(_revision, _configId!, _configPayload!, keysView, _snapshot));
     }
+
+    [LoggerMessage(EventId = WardenEventIds.CounterEpochDerived, Level = LogLevel.Information,
+        Message = "Counter epoch '{Epoch}' (restore {RestoreId}, system {SystemIdentifier}, timeline {Timeline}, database oid {DatabaseOid})")]
+    private static partial void LogEpoch(ILogger logger, string epoch, string? restoreId, string? systemIdentifier, long? timeline, long? databaseOid);
+
+    [LoggerMessage(EventId = WardenEventIds.CounterEpochChangedOnControlPlane, Level = LogLevel.Warning,
+        Message = "The database was restored or replaced: counter epoch '{Previous}' -> '{Epoch}' (restore {RestoreId}, system {SystemIdentifier}, timeline {Timeline}, database oid {DatabaseOid}); rebuilding fully, gateways re-seed their budget counters from the ledger")]
+    private static partial void LogEpochChanged(ILogger logger, string previous, string epoch, string? restoreId, string? systemIdentifier, long? timeline, long? databaseOid);
 
     [LoggerMessage(EventId = WardenEventIds.ReconcileCompleted, Level = LogLevel.Information,
         Message = "Reconcile ({Kind}, {Reason}): revision {Revision}, config {ConfigId}, key base {KeyBaseId} at {KeySequence} ({Keys} keys, new base: {NewKeyBase}) in {ElapsedMs:F1} ms")]

@@ -31,6 +31,10 @@ public static class WardenEventIds
     public const int AdminDenied = 2100;
     public const int AuditPruned = 2101;
 
+    public const int CounterEpochDerived = 2300;
+    public const int CounterEpochChangedOnControlPlane = 2301;
+    public const int CounterEpochSourceRestricted = 2302;
+
     public const int UsageExportCompleted = 2230;
     public const int UsageExportFailed = 2231;
 
@@ -61,4 +65,7 @@ public static class WardenEventIds
     public const int CountersSeedFailed = 3102;
     public const int CountersSettleFailed = 3103;
     public const int BudgetRefused = 3104;
+
+    public const int CounterEpochChanged = 3200;
+    public const int CounterEpochInitial = 3201;
 }

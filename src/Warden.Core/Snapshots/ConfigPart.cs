@@ -36,6 +36,15 @@ public sealed class ConfigPart
     public PriceTable Prices { get; }
 
     /// <summary>
+    /// The counter epoch: a short id the control plane derives from its database (the restore marker, and on
+    /// PostgreSQL the cluster's system identifier, the database's oid and the current timeline). It changes when the
+    /// database is restored, recovered to a point in time or replaced, never otherwise. Gateways put it into every
+    /// counter key, so after a restore budget counters start afresh and re-seed from the restored ledger. Empty when
+    /// the database yields none (SQLite never restored, snapshots built locally).
+    /// </summary>
+    public string CounterEpoch { get; init; } = "";
+
+    /// <summary>
     /// Per project and group: a hash of its wire form. A new configuration part reuses the previous part's entry
     /// objects where the hash is unchanged, so consumers and keys of untouched projects need no re-linking.
     /// </summary>

@@ -45,6 +45,9 @@ public sealed class ConfigSnapshot
     /// <summary>Platform prices.</summary>
     public PriceTable Prices => Config.Prices;
 
+    /// <summary>The counter epoch of the configuration part (<see cref="ConfigPart.CounterEpoch"/>).</summary>
+    public string CounterEpoch => Config.CounterEpoch;
+
     /// <summary>Projects by id.</summary>
     public FrozenDictionary<Guid, ProjectEntry> Projects => Config.Projects;
 

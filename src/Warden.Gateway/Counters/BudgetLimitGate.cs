@@ -28,6 +28,7 @@ public sealed partial class BudgetLimitGate : IBudgetGate
     private readonly ILogger<BudgetLimitGate> _logger;
     private readonly TimeSpan _holdFor;
     private long _lastUnavailableLog = long.MinValue;
+    private EpochPrefix _prefix;
 
     public BudgetLimitGate(ICounterStore store, ISpendSource ledger, GatewayOptions options, CounterMetrics metrics, TimeProvider time, ILogger<BudgetLimitGate> logger)
     {
@@ -39,6 +40,7 @@ public sealed partial class BudgetLimitGate : IBudgetGate
         _time = time;
         _logger = logger;
         _holdFor = TimeSpan.FromSeconds(options.Counters.ReservationTtlSeconds);
+        _prefix = new EpochPrefix("", options.Counters.KeyPrefix);
     }
 
     /// <inheritdoc />
@@ -54,7 +56,7 @@ public sealed partial class BudgetLimitGate : IBudgetGate
         var plan = AdmissionPlanner.Plan(key.Consumer, route, request.Snapshot.Prices,
             // Embeddings produce no output tokens: nothing to reserve beyond the input.
             new AdmissionInput(facts.Model, facts.PromptTextBytes, request.Operation.Operation == OperationKind.Embeddings ? 0 : facts.MaxTokens, facts.N), now,
-            _options.Budgets.DefaultOutputTokens, _options.Counters.KeyPrefix);
+            _options.Budgets.DefaultOutputTokens, KeyPrefixFor(request.Snapshot.CounterEpoch));
         if (plan.Charges.IsEmpty)
         {
             return (GateDecision.Pass, null);
@@ -87,6 +89,23 @@ public sealed partial class BudgetLimitGate : IBudgetGate
             return (Unavailable(plan, ex), null);
         }
     }
+
+    // The counter epoch of the request's own snapshot goes into every key: a request admitted under the old epoch
+    // settles on the old counters, whatever snapshot is in force by then. The prefix string is cached per epoch.
+    private string KeyPrefixFor(string epoch)
+    {
+        var cached = Volatile.Read(ref _prefix);
+        if (cached.Epoch == epoch)
+        {
+            return cached.Prefix;
+        }
+
+        cached = new EpochPrefix(epoch, CounterEpochs.KeyPrefix(_options.Counters.KeyPrefix, epoch));
+        Volatile.Write(ref _prefix, cached);
+        return cached.Prefix;
+    }
+
+    private sealed record EpochPrefix(string Epoch, string Prefix);
 
     private async Task SeedAsync(AdmissionPlan plan, int[] unseeded, DateTimeOffset now, CancellationToken cancellationToken)
     {

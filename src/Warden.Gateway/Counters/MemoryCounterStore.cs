@@ -14,6 +14,7 @@ public sealed class MemoryCounterStore : ICounterStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private DateTimeOffset _nextSweep;
+    private string? _livePrefix;
 
     /// <inheritdoc />
     public ValueTask<ReserveResult> ReserveAsync(string reservationId, ImmutableArray<CounterCharge> charges, DateTimeOffset now, TimeSpan holdFor, CancellationToken cancellationToken)
@@ -100,6 +101,33 @@ public sealed class MemoryCounterStore : ICounterStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Starts a counter epoch: drops every counter whose key does not start with <paramref name="keyPrefix"/> (the
+    /// configured prefix plus the new epoch), and keeps dropping such counters at each sweep — a request admitted under
+    /// the old epoch may still create one. Settles of old reservations then find nothing and change nothing.
+    /// </summary>
+    public void RetainOnly(string keyPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(keyPrefix);
+        lock (_lock)
+        {
+            _livePrefix = keyPrefix;
+            DropOtherEpochs();
+        }
+    }
+
+    /// <summary>Number of counters held (tests, diagnostics).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _counters.Count;
+            }
+        }
+    }
+
     /// <summary>Settled and reserved amounts of a counter as stored (tests, diagnostics); zeros when absent.</summary>
     public (long Settled, long Reserved) ReadRaw(string key)
     {
@@ -131,10 +159,27 @@ public sealed class MemoryCounterStore : ICounterStore
         }
 
         _nextSweep = now + s_sweepEvery;
+        DropOtherEpochs();
         foreach (var (key, counter) in _counters)
         {
             counter.Purge(now);
             if ((counter.ExpiresAt is { } expires && expires < now) || (counter.ExpiresAt is null && counter.IsIdle))
+            {
+                _counters.Remove(key);
+            }
+        }
+    }
+
+    private void DropOtherEpochs()
+    {
+        if (_livePrefix is not { } live)
+        {
+            return;
+        }
+
+        foreach (var key in _counters.Keys)
+        {
+            if (!key.StartsWith(live, StringComparison.Ordinal))
             {
                 _counters.Remove(key);
             }

@@ -62,6 +62,8 @@ public static class GatewayApplication
         // next to the control plane (warden serve) register the in-process ledger reader instead.
         services.TryAddSingleton<ISpendSource>(_ => options.ControlPlaneUrl is null ? new EmptyLedger() : new ControlPlaneSpendClient(options));
         services.TryAddSingleton<IBudgetGate, BudgetLimitGate>();
+        // A restored database is a new counter epoch: log it, and let the memory store forget the old counters.
+        services.AddHostedService<CounterEpochWatcher>();
         services.TryAddSingleton<IResponseCache>(sp => sp.GetRequiredService<PassThroughGates>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, OpenAiAdapter>(_ => new OpenAiAdapter(ProviderKind.OpenAi)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, MockAdapter>(_ => new MockAdapter()));

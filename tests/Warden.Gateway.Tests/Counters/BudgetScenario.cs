@@ -24,7 +24,7 @@ internal sealed class BudgetScenario
 {
     public const decimal OutputPerMillion = 1000m;
     private static readonly IMeterFactory s_meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-    private readonly ConfigSnapshot _snapshot;
+    private ConfigSnapshot _snapshot;
     private readonly RouteEntry _route;
 
     public BudgetScenario(ICounterStore store, FakeTimeProvider time, BudgetEntry? org = null, BudgetEntry? project = null, BudgetEntry? group = null,
@@ -68,6 +68,15 @@ internal sealed class BudgetScenario
     public BudgetLimitGate Gate { get; }
 
     public RouteTargetEntry Target => _route.Targets[0];
+
+    /// <summary>From now on, requests carry a snapshot of counter epoch <paramref name="epoch"/> (as after a database restore).</summary>
+    public void UseEpoch(string epoch) =>
+        _snapshot = new ConfigSnapshot(_snapshot.Revision, _snapshot.CreatedAt,
+            new ConfigPart("", _snapshot.Projects.Values, _snapshot.Groups.Values, _snapshot.Prices) { CounterEpoch = epoch }, _snapshot.Keys);
+
+    /// <summary>The key of the consumer's budget counter under <paramref name="epoch"/>.</summary>
+    public string ConsumerBudgetKey(string epoch, DateTimeOffset now) =>
+        CounterEpochs.KeyPrefix(Options.Counters.KeyPrefix, epoch) + "b:" + AdmissionPlanner.ScopeKey(PolicyScope.Consumer, ConsumerId) + ":" + BudgetPeriods.MonthKey(now);
 
     /// <summary>Reserves a request with <paramref name="maxTokens"/> and a 40-byte prompt (10 estimated tokens).</summary>
     public async Task<(GateDecision Decision, IBudgetReservation? Reservation)> ReserveAsync(int maxTokens = 10, long promptBytes = 40)

@@ -209,7 +209,39 @@ public abstract class CounterStoreContract
         Assert.Null(reservation);
     }
 
+    [Fact]
+    public async Task NewCounterEpoch_StartsFreshCountersSeededFromTheRestoredLedger_AndSettlesOfTheOldEpochStayOnItsCounters()
+    {
+        var ledger = new MutableLedger { Usd = 0.01m };
+        var scenario = new BudgetScenario(Store, new FakeTimeProvider(s_midMonth), consumer: new BudgetEntry(PolicyScope.Consumer, default, 0.05m), ledger: ledger);
+        scenario.UseEpoch("00000000000000a1");
+        var (_, inFlight) = await scenario.ReserveAsync();              // admitted before the restore, settles after it
+        var (_, done) = await scenario.ReserveAsync();
+        await done!.SettleAsync(new TokenUsage(10, 5, 0, 0), scenario.Target, CancellationToken.None);
+
+        // The database is restored: its ledger now says $0.03, and snapshots carry a new epoch.
+        ledger.Usd = 0.03m;
+        scenario.UseEpoch("00000000000000b2");
+        await inFlight!.SettleAsync(new TokenUsage(10, 5, 0, 0), scenario.Target, CancellationToken.None);
+        var (admitted, refusal) = await scenario.SpendUntilRefusedAsync(outputTokens: 5);
+
+        // $0.03 + $0.01 reserved fits up to $0.05: three requests at $0.005 (the old counter's $0.01 + holds would allow one).
+        Assert.Equal(3, admitted);
+        Assert.Equal(GatewayError.BudgetExceeded, refusal.Error);
+        Assert.Equal((UsdUnits.ToNano(0.045m), 0L), await ReadAsync(scenario.ConsumerBudgetKey("00000000000000b2", s_midMonth)));
+        // The old epoch's counter got its own request back, and nothing of the new epoch.
+        Assert.Equal((UsdUnits.ToNano(0.02m), 0L), await ReadAsync(scenario.ConsumerBudgetKey("00000000000000a1", s_midMonth)));
+    }
+
     protected abstract Task<(long Settled, long Reserved)> ReadAsync(string key);
+
+    private sealed class MutableLedger : ISpendSource
+    {
+        public decimal Usd { get; set; }
+
+        public ValueTask<IReadOnlyList<ScopeSpend>> GetMonthToDateAsync(DateTimeOffset monthStart, IReadOnlyList<ScopeRef> scopes, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<ScopeSpend>>([.. scopes.Select(s => new ScopeSpend(s, Usd))]);
+    }
 
     private sealed class FixedLedger : ISpendSource
     {

@@ -94,7 +94,7 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
         var refused = responses.Where(r => r.Status != HttpStatusCode.OK).ToList();
         Assert.All(refused, r => Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), (r.Status, r.Code)));
         Assert.All(refused, r => Assert.Contains($"consumer {_org}.hammer.svc", r.Message, StringComparison.Ordinal));
-        var (settled, reserved) = await WaitForSettledAsync(BudgetKey(consumerId));
+        var (settled, reserved) = await WaitForSettledAsync(await BudgetKeyAsync(consumerId));
         _output.WriteLine($"admitted {admitted}, refused {refused.Count}, settled {UsdUnits.FromNano(settled)} USD, reserved {reserved}");
 
         Assert.InRange(admitted, 1, 299);
@@ -109,7 +109,7 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
             admitted += reply.Status == HttpStatusCode.OK ? 1 : 0;
         }
 
-        (settled, reserved) = await WaitForSettledAsync(BudgetKey(consumerId));
+        (settled, reserved) = await WaitForSettledAsync(await BudgetKeyAsync(consumerId));
         _output.WriteLine($"after sequential top-up: admitted {admitted}, settled {UsdUnits.FromNano(settled)} USD");
         Assert.Equal(admitted * CostNano, settled);
         Assert.InRange(settled, CapNano - ReservationNano, CapNano + ReservationNano);
@@ -144,7 +144,7 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Endpoint + ",allowAdmin=true");
         var server = redis.GetServer(_redis.Endpoint);
-        var windows = server.Keys(pattern: _prefix + "tpm:consumer:" + consumerId.ToString("N") + ":*").Where(k => !k.ToString().EndsWith(":p", StringComparison.Ordinal)).ToList();
+        var windows = server.Keys(pattern: _prefix + "*tpm:consumer:" + consumerId.ToString("N") + ":*").Where(k => !k.ToString().EndsWith(":p", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(windows);
         // One reservation: estimated prompt (1 token for "hi") + max_tokens 20.
         const long oneReservation = 21;
@@ -186,7 +186,7 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
         Assert.Equal((HttpStatusCode.TooManyRequests, "budget_exceeded"), (refusal.Status, refusal.Code));
         var untilMonthEnd = BudgetPeriods.MonthEnd(DateTimeOffset.UtcNow) - DateTimeOffset.UtcNow;
         Assert.InRange(refusal.RetryAfterSeconds, untilMonthEnd.TotalSeconds - 30, untilMonthEnd.TotalSeconds + 30);
-        Assert.Equal((49 * CostNano, 0L), await WaitForSettledAsync(BudgetKey(consumerId)));
+        Assert.Equal((49 * CostNano, 0L), await WaitForSettledAsync(await BudgetKeyAsync(consumerId)));
     }
 
     [Fact]
@@ -340,8 +340,15 @@ public sealed class BudgetClusterTests : IClassFixture<PostgresDatabase>, IAsync
         }
     }
 
-    private string BudgetKey(Guid consumerId) =>
-        _prefix + "b:consumer:" + consumerId.ToString("N") + ":" + BudgetPeriods.MonthKey(DateTimeOffset.UtcNow);
+    // Keys carry the counter epoch the control plane derived from its database (prefix + epoch + ":b:…"): find it.
+    private async Task<string> BudgetKeyAsync(Guid consumerId)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Endpoint + ",allowAdmin=true");
+        var suffix = ":b:consumer:" + consumerId.ToString("N") + ":" + BudgetPeriods.MonthKey(DateTimeOffset.UtcNow);
+        var key = Assert.Single(redis.GetServer(_redis.Endpoint).Keys(pattern: _prefix + "*" + suffix).Select(k => k.ToString()));
+        Assert.Matches("^" + System.Text.RegularExpressions.Regex.Escape(_prefix) + "[0-9a-f]{16}" + System.Text.RegularExpressions.Regex.Escape(suffix) + "$", key);
+        return key;
+    }
 
     // Settles run right after the response is written: wait (bounded) until nothing is reserved any more.
     private async Task<(long Settled, long Reserved)> WaitForSettledAsync(string key)

@@ -9,4 +9,10 @@ public sealed class ConfigWire
     public List<ProjectWire> Projects { get; set; } = [];
     public List<GroupWire> Groups { get; set; } = [];
     public List<PriceWire> Prices { get; set; } = [];
+
+    /// <summary>
+    /// The counter epoch the control plane derived from its database (see <see cref="ConfigPart.CounterEpoch"/>); null
+    /// when it has none. Part of the content, so a new epoch is a new configuration id that every gateway fetches.
+    /// </summary>
+    public string? CounterEpoch { get; set; }
 }

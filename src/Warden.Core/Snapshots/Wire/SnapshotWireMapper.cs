@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Warden.Core.Budgets;
 using Warden.Core.Pricing;
 
 namespace Warden.Core.Snapshots.Wire;
@@ -23,6 +24,12 @@ public static class SnapshotWireMapper
     public static ConfigPart ToConfigPart(ConfigWire wire, string contentId, ConfigPart? previous = null)
     {
         ArgumentNullException.ThrowIfNull(wire);
+        if (wire.CounterEpoch is { } epoch && !CounterEpochs.IsValid(epoch))
+        {
+            // It becomes part of every counter key: nothing but a short hex id is accepted.
+            throw new InvalidDataException("The snapshot carries a malformed counter epoch.");
+        }
+
         var fingerprints = new Dictionary<Guid, string>();
         var groups = new List<GroupEntry>(wire.Groups.Count);
         foreach (var g in wire.Groups)
@@ -43,7 +50,11 @@ public static class SnapshotWireMapper
 
         // The wire carries the database's entries; the shipped defaults are part of this release on both ends.
         var prices = PriceTable.WithOverrides(wire.Prices.Select(p => KeyValuePair.Create(p.Model, new ModelPrice(p.Input, p.Output, p.CacheRead, p.CacheWrite))));
-        return new ConfigPart(contentId, projects, groups, prices) { Fingerprints = fingerprints.ToFrozenDictionary() };
+        return new ConfigPart(contentId, projects, groups, prices)
+        {
+            Fingerprints = fingerprints.ToFrozenDictionary(),
+            CounterEpoch = wire.CounterEpoch ?? "",
+        };
     }
 
     /// <summary>Builds a key part from a full key base, linked to <paramref name="config"/>.</summary>
