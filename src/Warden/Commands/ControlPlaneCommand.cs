@@ -50,6 +50,7 @@ internal static class ControlPlaneCommand
         var storage = DatabaseSettings.Read(configuration, reader, DatabaseKind.Postgres);
         var backup = BackupSettings.Read(configuration, reader);
         reader.ThrowIfInvalid();
+        BackupSettings.ApplySqliteDefault(backup, storage);
 
         var builder = ControlPlaneApplication.CreateBuilder(options, storage);
         builder.Configuration.AddConfiguration(configuration);

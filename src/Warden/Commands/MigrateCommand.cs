@@ -36,7 +36,8 @@ internal static class MigrateCommand
             Apply pending schema migrations to the control-plane database and exit. Concurrent runs are safe: on
             PostgreSQL the work happens under an advisory lock, so a second run waits and then finds nothing to do.
             Before upgrading a database that already has a schema, it takes a backup to Backup:Location
-            (--backup-location) and refuses to migrate, changing nothing, when that backup fails or no location is set;
+            (--backup-location; on SQLite DATA-DIR/backups by default) and refuses to migrate, changing nothing, when
+            that backup fails or no location is set;
             --no-backup skips the backup (logged and audited). A new, empty database needs no backup.
 
             Examples:
@@ -58,6 +59,7 @@ internal static class MigrateCommand
         var storage = DatabaseSettings.Read(configuration, reader, DatabaseKind.Postgres);
         var backup = BackupSettings.Read(configuration, reader);
         reader.ThrowIfInvalid();
+        BackupSettings.ApplySqliteDefault(backup, storage);
 
         if (storage.Kind == DatabaseKind.Sqlite)
         {

@@ -83,11 +83,8 @@ internal static class ServeCommand
 
         var dataDir = Path.GetFullPath(configuration[DatabaseSettings.DataDirKey]!);
         Directory.CreateDirectory(dataDir);
-        if (backup.Location is null && storage.Kind == DatabaseKind.Sqlite)
-        {
-            // Upgrades of the embedded database back up next to it unless told otherwise (DR-4).
-            backup.Location = Path.Combine(dataDir, "backups");
-        }
+        // Upgrades of the embedded database back up next to it (DATA-DIR/backups) unless told otherwise (DR-4).
+        BackupSettings.ApplySqliteDefault(backup, storage);
 
         var snapshots = new SnapshotStore();
         var apps = new List<WebApplication>();

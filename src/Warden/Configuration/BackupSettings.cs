@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Warden.Storage;
 using Warden.Storage.Backup;
 
 namespace Warden.Configuration;
@@ -26,5 +27,21 @@ internal static class BackupSettings
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// An embedded (SQLite) installation backs up next to its database, <c>DATA-DIR/backups</c>, unless
+    /// <see cref="BackupOptions.Location"/> says otherwise. PostgreSQL has no default: the location must be configured.
+    /// </summary>
+    public static void ApplySqliteDefault(BackupOptions options, StorageOptions storage)
+    {
+        if (options.Location is null && storage.Kind == DatabaseKind.Sqlite && !string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(file) && file != ":memory:" && !file.StartsWith("file:", StringComparison.Ordinal))
+            {
+                options.Location = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "backups");
+            }
+        }
     }
 }
