@@ -112,8 +112,16 @@ public sealed class FolderBackupStore : IBackupStore
     public Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         var path = PathOf(name);
-        File.Delete(path);
         var folder = Path.GetDirectoryName(path)!;
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.CompletedTask; // already gone with its folder
+        }
+
         // Remove the backup's folder once it is empty, so pruned backups leave nothing behind.
         if (!string.Equals(folder, _root, StringComparison.Ordinal) && Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
         {
