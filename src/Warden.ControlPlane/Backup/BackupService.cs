@@ -490,6 +490,7 @@ public sealed partial class BackupService
                 using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Pooling = false }.ToString());
                 from.Open();
                 to.Open();
+                SetBusyTimeout(from);
                 from.BackupDatabase(to);
                 using var journal = to.CreateCommand();
                 journal.CommandText = "PRAGMA journal_mode=DELETE;";
@@ -705,6 +706,8 @@ public sealed partial class BackupService
             using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false, DefaultTimeout = 60 }.ToString());
             from.Open();
             to.Open();
+            // sqlite3_backup_step waits for the live file's write lock through the busy handler.
+            SetBusyTimeout(to);
             from.BackupDatabase(to);
             using var journal = to.CreateCommand();
             journal.CommandText = "PRAGMA journal_mode=WAL;";
@@ -798,6 +801,13 @@ public sealed partial class BackupService
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void SetBusyTimeout(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout = 60000;";
+        command.ExecuteNonQuery();
     }
 
     private static StorageOptions SqliteOptions(string file) =>

@@ -144,6 +144,12 @@ internal sealed class BackupTestDatabase : IAsyncDisposable
         return new BackupTestDatabase(kind, StorageOptions.ForPostgres(connectionString), ["--connection-string", connectionString], name, null);
     }
 
+    /// <summary>The SQLite database of an existing data folder (not deleted on dispose).</summary>
+    public static Task<BackupTestDatabase> ForSqliteDataDirAsync(string dataDir) =>
+        Task.FromResult(new BackupTestDatabase("sqlite",
+            new StorageOptions { Kind = DatabaseKind.Sqlite, ConnectionString = $"Data Source={Path.Combine(dataDir, "warden.db")};Pooling=False" },
+            ["--database-kind", "sqlite", "--data-dir", dataDir], null, null));
+
     /// <summary>A migrated database with organizations, keys, a revoked key, ledger rows and audit events.</summary>
     public static async Task<BackupTestDatabase> CreateSeededAsync(string kind, int ledgerRows = 300)
     {

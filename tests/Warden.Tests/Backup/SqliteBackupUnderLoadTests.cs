@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Warden.Testing;
 using Warden.Tests.Reconcile;
+using Microsoft.EntityFrameworkCore;
 using Xunit.Abstractions;
 
 namespace Warden.Tests.Backup;
@@ -151,6 +152,81 @@ public sealed class SqliteBackupUnderLoadTests
         Percentiles.WriteResult("backup-sqlite-under-load.json", json);
         Directory.Delete(dataDir, recursive: true);
     }
+
+    [Theory]
+    [MemberData(nameof(BackupTestLocation.Kinds), MemberType = typeof(BackupTestLocation))]
+    public async Task RestoreIntoTheLiveFile_WhileServeTakesTraffic_ReplacesTheData_AndServeKeepsAnswering(string locationKind)
+    {
+        await using var location = BackupTestLocation.Create(locationKind);
+        var dataDir = Directory.CreateTempSubdirectory("warden-live-restore-").FullName;
+        var gatewayUrl = FreePort.NextUrl();
+        var controlPlaneUrl = FreePort.NextUrl();
+        await using var serve = WardenProcess.Start(
+            ["serve", "--demo", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(controlPlaneUrl)],
+            new Dictionary<string, string?> { ["WARDEN_BOOTSTRAP_ADMIN_TOKEN"] = AdminClient.Token });
+        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/readyz"), TimeSpan.FromSeconds(90));
+        var demoFile = Path.Combine(dataDir, "demo.json");
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (!File.Exists(demoFile) && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoFile));
+        var apiKey = demo.RootElement.GetProperty("apiKey").GetString()!;
+        var model = demo.RootElement.GetProperty("model").GetString()!;
+        var apiBase = demo.RootElement.GetProperty("gatewayUrl").GetString()!;
+        var sqliteFlags = new[] { "--database-kind", "sqlite", "--data-dir", dataDir };
+        var backupId = await BackupCli.CreateAsync(await BackupTestDatabaseFor(dataDir), location);
+        using (var admin = new AdminClient(controlPlaneUrl))
+        {
+            await admin.CreateOrganizationAndProjectAsync("after-backup", "p"); // must be gone after the restore
+        }
+
+        using var stop = new CancellationTokenSource();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+        var load = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            while (!stop.IsCancellationRequested)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, apiBase + "/chat/completions")
+                {
+                    Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Hello during a restore"}]}""", Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+                using var response = await http.SendAsync(request);
+                statuses.Add(response.StatusCode);
+            }
+        })).ToList();
+        await Task.Delay(1000);
+
+        var restore = await BackupCli.RunAsync(["backup", "restore", backupId, "--force"], sqliteFlags, ["--from", location.Location]);
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        Assert.False(serve.HasExited, serve.Output);
+        Assert.Equal(0, await serve.StopAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.True(restore.ExitCode == 0, restore.Output);
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        var restored = await BackupTestDatabaseFor(dataDir);
+        await using (var db = new Warden.Storage.WardenDbContextFactory(restored.Storage).CreateDbContext())
+        {
+            Assert.False(await db.Organizations.AnyAsync(o => o.Slug == "after-backup"));
+            var integrity = await db.Database.SqlQueryRaw<string>("PRAGMA integrity_check").ToListAsync();
+            Assert.Equal(["ok"], integrity);
+        }
+
+        Assert.NotNull(await restored.ReadSettingAsync(Warden.Storage.Backup.RestoreMarker.SettingKey));
+        var audit = await BackupCli.RunAsync(["audit", "verify"], sqliteFlags);
+        Assert.True(audit.ExitCode == 0, audit.Output);
+        _output.WriteLine($"chat requests during the restore window: {statuses.Count}, all 200");
+        Directory.Delete(dataDir, recursive: true);
+    }
+
+    private static async Task<BackupTestDatabase> BackupTestDatabaseFor(string dataDir) => await BackupTestDatabase.ForSqliteDataDirAsync(dataDir);
 
     private static string Trim(Uri url) => url.ToString().TrimEnd('/');
 }
