@@ -38,6 +38,8 @@ install_missing() {
   [ -n "${WARDEN_TEST_POSTGRES:-}" ] || [ -x "${PG_BIN_DEFAULT}/initdb" ] || need+=(postgresql postgresql-client)
   # redis-server is needed even with an external Redis: tests that flush or stop Redis start a private one.
   command -v redis-server >/dev/null || need+=(redis-server)
+  # warden backup runs pg_dump/pg_restore (also against an external server).
+  command -v pg_restore >/dev/null || ls /usr/lib/postgresql/*/bin/pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
   command -v node >/dev/null || need+=(nodejs npm)
   command -v curl >/dev/null || need+=(curl)
   if [ ${#need[@]} -gt 0 ]; then

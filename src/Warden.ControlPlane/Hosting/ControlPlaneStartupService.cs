@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Warden.ControlPlane.Backup;
 using Warden.ControlPlane.Demo;
 using Warden.ControlPlane.Reconcile;
 using Warden.Core.Diagnostics;
 using Warden.Storage;
+using Warden.Storage.Backup;
 
 namespace Warden.ControlPlane.Hosting;
 
@@ -34,11 +36,15 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly ILogger<ControlPlaneStartupService> _logger;
+    private readonly StorageOptions _storage;
+    private readonly BackupOptions _backup;
 
     public ControlPlaneStartupService(WardenDatabase database, IncrementalSnapshotBuilder builder, ReconcileSignal signal, IEnumerable<ISnapshotPublisher> publishers,
         DemoSeeder demoSeeder, ControlPlaneReadiness readiness, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ControlPlaneStartupService> logger,
-        DemoOptions? demo = null)
+        StorageOptions storage, DemoOptions? demo = null, BackupOptions? backup = null)
     {
+        _storage = storage;
+        _backup = backup ?? new BackupOptions();
         _database = database;
         _builder = builder;
         _signal = signal;
@@ -57,7 +63,8 @@ internal sealed partial class ControlPlaneStartupService : BackgroundService
     {
         try
         {
-            var applied = await _database.MigrateAsync(stoppingToken);
+            // DR-4: an existing database with pending migrations is backed up first (or the start is refused).
+            var applied = (await MigrationBackup.MigrateAsync(_database, _storage, _backup, skipBackup: false, "system", _time, _logger, stoppingToken)).Applied;
             if (applied.Count > 0)
             {
                 LogMigrationsApplied(_logger, applied.Count, applied);

@@ -68,4 +68,13 @@ public static class WardenEventIds
 
     public const int CounterEpochChanged = 3200;
     public const int CounterEpochInitial = 3201;
+    public const int BackupCreated = 4100;
+    public const int BackupFailed = 4101;
+    public const int BackupVerified = 4102;
+    public const int BackupVerifyFailed = 4103;
+    public const int BackupRestored = 4104;
+    public const int BackupPruned = 4105;
+    public const int BackupBeforeMigrate = 4106;
+    public const int BackupBeforeMigrateSkipped = 4107;
+    public const int MigrationRefused = 4108;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Warden.Configuration;
 using Warden.ControlPlane;
 using Warden.ControlPlane.Hosting;
@@ -24,7 +25,9 @@ internal static class ControlPlaneCommand
             builds the configuration snapshot from the database and serves it to gateways on /internal/snapshot, with
             /healthz and /readyz. Cluster-wide jobs (audit pruning) run on one replica at a time.
             Needs a database connection string. Applies pending migrations at start (under a PostgreSQL advisory lock,
-            so only one replica migrates) and reports ready on /readyz only afterwards.
+            so only one replica migrates) and reports ready on /readyz only afterwards. An existing database with
+            pending migrations is backed up to Backup:Location first (WARDEN__Backup__Location); without a location, or
+            when the backup fails, the start is refused and nothing changes (Backup:BeforeMigrate=false skips it).
             The internal token that gateways present is read from ControlPlane:InternalToken
             (env WARDEN__ControlPlane__InternalToken), never from the command line. WARDEN_BOOTSTRAP_ADMIN_TOKEN, when set
             (at least 32 characters), is a platform-admin bearer token for the admin API.
@@ -45,11 +48,14 @@ internal static class ControlPlaneCommand
         var reader = new OptionsReader(configuration);
         var options = reader.Read(ControlPlaneOptions.Section, new ControlPlaneOptionsValidator { Standalone = true });
         var storage = DatabaseSettings.Read(configuration, reader, DatabaseKind.Postgres);
+        var backup = BackupSettings.Read(configuration, reader);
         reader.ThrowIfInvalid();
+        BackupSettings.ApplySqliteDefault(backup, storage);
 
         var builder = ControlPlaneApplication.CreateBuilder(options, storage);
         builder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(builder.Logging, configuration, "json");
+        builder.Services.AddSingleton(backup);
         var app = builder.Build().UseControlPlane();
         return await HostRunner.RunAsync([app], null, cancellationToken);
     }

@@ -73,6 +73,7 @@ internal static class ServeCommand
         var controlPlane = reader.Read(ControlPlaneOptions.Section, new ControlPlaneOptionsValidator());
         var gateway = reader.Read(GatewayOptions.Section, new GatewayOptionsValidator());
         var storage = DatabaseSettings.Read(configuration, reader, DatabaseKind.Sqlite);
+        var backup = BackupSettings.Read(configuration, reader);
         if (string.Equals(controlPlane.Url, gateway.Url, StringComparison.OrdinalIgnoreCase))
         {
             reader.AddError("Gateway:Url and ControlPlane:Url must differ (both are " + gateway.Url + ").");
@@ -82,6 +83,8 @@ internal static class ServeCommand
 
         var dataDir = Path.GetFullPath(configuration[DatabaseSettings.DataDirKey]!);
         Directory.CreateDirectory(dataDir);
+        // Upgrades of the embedded database back up next to it (DATA-DIR/backups) unless told otherwise (DR-4).
+        BackupSettings.ApplySqliteDefault(backup, storage);
 
         var snapshots = new SnapshotStore();
         var apps = new List<WebApplication>();
@@ -97,6 +100,7 @@ internal static class ServeCommand
         var controlPlaneBuilder = ControlPlaneApplication.CreateBuilder(controlPlane, storage);
         controlPlaneBuilder.Configuration.AddConfiguration(configuration);
         LoggingSetup.Configure(controlPlaneBuilder.Logging, configuration, "simple");
+        controlPlaneBuilder.Services.AddSingleton(backup);
         controlPlaneBuilder.Services.AddSingleton<ISnapshotPublisher>(new InProcessSnapshotPublisher(snapshots));
         if (demo is not null)
         {
