@@ -39,11 +39,11 @@ public sealed class DisasterRecoveryDrillTests : IClassFixture<PostgresDatabase>
         var world = new DrillWorld(cluster);
         await world.BuildBeforeBackupAsync();
 
-        var backup = Path.Combine(Path.GetTempPath(), "warden-dr-" + Guid.NewGuid().ToString("N")[..10] + ".dump");
+        var backups = Path.Combine(Path.GetTempPath(), "warden-dr-" + Guid.NewGuid().ToString("N")[..10]);
         try
         {
             var backupTimer = Stopwatch.StartNew();
-            await DatabaseBackupTool.BackupAsync(_database.ConnectionString, backup);
+            var backupId = await DatabaseBackupTool.BackupAsync(_database.ConnectionString, backups);
             var backupMs = backupTimer.Elapsed.TotalMilliseconds;
 
             await world.ChangeAfterBackupAsync();
@@ -53,13 +53,13 @@ public sealed class DisasterRecoveryDrillTests : IClassFixture<PostgresDatabase>
 
             // Restore while the control plane and both gateways keep running.
             var restoreTimer = Stopwatch.StartNew();
-            await DatabaseBackupTool.RestoreAsync(_database.ConnectionString, backup, Path.GetFileNameWithoutExtension(backup));
+            await DatabaseBackupTool.RestoreAsync(_database.ConnectionString, backups, backupId);
             var restoreMs = restoreTimer.Elapsed.TotalMilliseconds;
             var restored = Stopwatch.GetTimestamp();
 
             var converged = await cluster.WaitForConvergenceAsync(world.RestoredExpectations, restored, TimeSpan.FromSeconds(5));
             _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"backup {backupMs:F0} ms ({new FileInfo(backup).Length} bytes), restore {restoreMs:F0} ms; converged after the restore's NOTIFY: gateway 0 {converged[0]:F0} ms, gateway 1 {converged[1]:F0} ms"));
+                $"backup {backupMs:F0} ms ({BackupBytes(backups)} bytes), restore {restoreMs:F0} ms; converged after warden backup restore returned: gateway 0 {converged[0]:F0} ms, gateway 1 {converged[1]:F0} ms"));
 
             // Both gateways moved to the same new counter epoch, and the counters re-seeded from the restored ledger.
             var (from0, to0) = await DrillCluster.WaitForEpochChangeAsync(cluster.Gateways[0].Process);
@@ -93,14 +93,17 @@ public sealed class DisasterRecoveryDrillTests : IClassFixture<PostgresDatabase>
                 ["gateway0ConvergedMs"] = converged[0],
                 ["gateway1ConvergedMs"] = converged[1],
                 ["backupMs"] = backupMs,
-                ["backupBytes"] = new FileInfo(backup).Length,
+                ["backupBytes"] = BackupBytes(backups),
                 ["restoreMs"] = restoreMs,
             }));
             _output.WriteLine("Written to " + path);
         }
         finally
         {
-            File.Delete(backup);
+            if (Directory.Exists(backups))
+            {
+                Directory.Delete(backups, recursive: true);
+            }
         }
     }
 
@@ -147,4 +150,7 @@ public sealed class DisasterRecoveryDrillTests : IClassFixture<PostgresDatabase>
         using var answer = JsonDocument.Parse(text);
         return (answer.RootElement.GetProperty("accepted").GetInt32(), answer.RootElement.GetProperty("inserted").GetInt32());
     }
+
+    private static long BackupBytes(string folder) =>
+        Directory.EnumerateFiles(folder, "payload.*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 }
