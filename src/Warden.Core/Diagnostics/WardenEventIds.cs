@@ -61,4 +61,10 @@ public static class WardenEventIds
     public const int CountersSeedFailed = 3102;
     public const int CountersSettleFailed = 3103;
     public const int BudgetRefused = 3104;
+
+    // 4150–4199: backups in S3-compatible object storage.
+    public const int S3ObjectStored = 4150;
+    public const int S3UploadAborted = 4151;
+    public const int S3UploadAbortFailed = 4152;
+    public const int S3ObjectDeleted = 4153;
 }
