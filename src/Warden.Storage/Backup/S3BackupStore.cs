@@ -140,9 +140,12 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
                 nameof(location));
         }
 
-        // Uri lower-cases the host; S3 bucket names are case-sensitive (and lowercase), so look at what was typed.
-        var typed = location.OriginalString;
-        var bucket = typed.Length > Scheme.Length + 3 ? typed[(Scheme.Length + 3)..].Split('/')[0] : "";
+        // Uri lower-cases the host and folds '.' and '..' out of the path; S3 bucket names and keys are case-sensitive
+        // and literal, so look at what was typed.
+        var typed = location.OriginalString.Length > Scheme.Length + 3 ? location.OriginalString[(Scheme.Length + 3)..] : "";
+        var slash = typed.IndexOf('/', StringComparison.Ordinal);
+        var bucket = slash < 0 ? typed : typed[..slash];
+        var typedPath = slash < 0 ? "" : typed[slash..];
         if (!IsBucketName(bucket))
         {
             throw new ArgumentException(
@@ -150,7 +153,7 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
                 nameof(location));
         }
 
-        var path = Uri.UnescapeDataString(location.AbsolutePath).Trim('/');
+        var path = Uri.UnescapeDataString(typedPath).Trim('/');
         if (path.Length > 0)
         {
             foreach (var segment in path.Split('/'))
