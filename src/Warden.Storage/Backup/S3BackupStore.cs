@@ -68,9 +68,9 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         var config = new AmazonS3Config
         {
             ForcePathStyle = options.UsesPathStyle,
-            // The SDK's default (since v4) adds CRC trailers to every upload as aws-chunked bodies; S3-compatible
-            // servers such as Ceph RGW before Squid do not understand them. Integrity does not depend on it: every
-            // request body is signed with its SHA-256, which the server checks (see PutAsync).
+            // The SDK's default since v4 adds a CRC trailer to every upload (an aws-chunked body); S3-compatible
+            // servers do not all understand it (Ceph RGW 16 answers 400 XAmzContentSHA256Mismatch). Integrity does not
+            // depend on it: every request body is signed with its SHA-256, which the server checks (see PutAsync).
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             ConnectTimeout = TimeSpan.FromSeconds(10),
@@ -179,14 +179,16 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         var key = KeyFor(name);
 
         // One part-sized buffer, filled from the source and sent, again and again: memory stays at one part
-        // whatever the object's size. Cleared on return because it held backup data.
+        // whatever the object's size. What it held is cleared before it goes back to the pool: backup data.
         var buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        var used = _partSize;
         try
         {
             var length = await FillAsync(content, buffer, _partSize, cancellationToken).ConfigureAwait(false);
             if (length < _partSize)
             {
                 await PutSingleAsync(name, key, buffer, length, cancellationToken).ConfigureAwait(false);
+                used = length;
                 S3BackupLog.ObjectStored(_logger, name, Location, length, 1);
                 return;
             }
@@ -195,7 +197,9 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            // Small objects (manifests) only touched the start of the buffer; after a failure, clear all of it.
+            buffer.AsSpan(0, used).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -462,7 +466,9 @@ public sealed class S3BackupStore : IBackupStore, IDisposable
 
                     return new S3BackupStoreException(
                         S3BackupFailure.Other,
-                        $"{what}: the server answered {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}",
+                        string.IsNullOrWhiteSpace(s3.Message)
+                            ? $"{what}: the server answered {(int)s3.StatusCode} {s3.ErrorCode}."
+                            : $"{what}: the server answered {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}",
                         exception);
             }
         }

@@ -42,13 +42,16 @@ public sealed class S3BackupStoreLargeObjectTests : IClassFixture<S3TestBucket>
     {
         using var store = S3TestStores.Open(_bucket, "large");
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var workingSetBaseline = Environment.WorkingSet;
         long uploadPeak = 0;
+        long workingSetPeak = 0;
         var source = new GeneratedStream(ObjectBytes)
         {
             CallbackEvery = 8L * 1024 * 1024,
             OnProgress = _ =>
             {
                 uploadPeak = Math.Max(uploadPeak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+                workingSetPeak = Math.Max(workingSetPeak, Environment.WorkingSet - workingSetBaseline);
                 return ValueTask.CompletedTask;
             },
         };
@@ -80,6 +83,7 @@ public sealed class S3BackupStoreLargeObjectTests : IClassFixture<S3TestBucket>
                 if (before / (8L * 1024 * 1024) != total / (8L * 1024 * 1024))
                 {
                     downloadPeak = Math.Max(downloadPeak, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+                    workingSetPeak = Math.Max(workingSetPeak, Environment.WorkingSet - workingSetBaseline);
                 }
             }
 
@@ -102,6 +106,7 @@ public sealed class S3BackupStoreLargeObjectTests : IClassFixture<S3TestBucket>
             downloadSeconds = Math.Round(downloadSeconds, 3),
             downloadMiBPerSecond = Math.Round(mib / downloadSeconds, 1),
             downloadLiveHeapGrowthPeakMiB = Math.Round(downloadPeak / (1024.0 * 1024), 1),
+            workingSetGrowthPeakMiB = Math.Round(workingSetPeak / (1024.0 * 1024), 1),
             server = "Ceph RADOS Gateway (memstore OSD) on loopback",
         };
         var json = JsonSerializer.Serialize(result, s_indented);
@@ -111,6 +116,6 @@ public sealed class S3BackupStoreLargeObjectTests : IClassFixture<S3TestBucket>
         _output.WriteLine(json);
         _output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"sampled with GC.GetTotalMemory(forceFullCollection: true) every 8 MiB against a baseline taken before each transfer"));
+            $"heap: GC.GetTotalMemory(forceFullCollection: true) every 8 MiB against a baseline taken before each transfer; working set: Environment.WorkingSet against the start of the test"));
     }
 }
