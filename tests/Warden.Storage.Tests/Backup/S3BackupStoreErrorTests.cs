@@ -115,4 +115,42 @@ public sealed class S3BackupStoreErrorTests : IClassFixture<S3TestBucket>
         await store.PutAsync("x", new MemoryStream([1]), CancellationToken.None);
         Assert.Equal(["x"], await S3TestStores.ListAllAsync(store));
     }
+
+    [Fact]
+    public async Task NoCredentialSettings_FailClearlyWithoutCredentials_ThenUseTheAwsEnvironmentVariables()
+    {
+        // One test for both halves, in this order: the SDK may cache what its credential chain found, and no other
+        // test relies on that chain (they all pass keys explicitly), so the variables set here cannot leak.
+        Assert.Null(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"));
+        Assert.Null(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY"));
+        var location = new Uri($"s3://{_bucket.Name}/from-environment");
+        var options = new S3BackupOptions { Endpoint = _bucket.Endpoint };
+
+        using (var store = S3BackupStore.Create(location, options))
+        {
+            var watch = Stopwatch.StartNew();
+            var ex = await Assert.ThrowsAsync<S3BackupStoreException>(() => store.PutAsync("m.json", new MemoryStream([1]), CancellationToken.None));
+
+            Assert.Equal(S3BackupFailure.CredentialsMissing, ex.Failure);
+            Assert.Contains("AWS_ACCESS_KEY_ID", ex.Message, StringComparison.Ordinal);
+            _output.WriteLine(ex.Message);
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reported after {watch.Elapsed.TotalSeconds:F2} s (the SDK's chain ends with the instance-metadata probe)"));
+        }
+
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", _bucket.AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", _bucket.SecretKey);
+        try
+        {
+            using var store = S3BackupStore.Create(location, options);
+
+            await store.PutAsync("m.json", new MemoryStream([7]), CancellationToken.None);
+
+            Assert.Equal(new byte[] { 7 }, await S3TestStores.ReadAllAsync(store, "m.json"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", null);
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", null);
+        }
+    }
 }
