@@ -11,10 +11,14 @@
 # Everything is lost when the daemons stop: the OSD keeps its objects in memory (capped at 2 GiB).
 set -euo pipefail
 
+# A free port below the kernel's ephemeral range: a port in that range can be taken at any moment as the local end of
+# an outgoing connection (the daemons open many), and the gateway then fails to bind it.
 rgw_free_port() {
-  local port
+  local low=20000 high port
+  high=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
+  [ "$high" -gt "$low" ] || { low=10000; high=19999; }
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((low + RANDOM % (high - low + 1)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -72,6 +76,13 @@ mon warn on msgr2 not enabled = false
 # A test machine's disk may be fuller than a production monitor would accept; never let that stop the monitor.
 mon data avail warn = 1
 mon data avail crit = 0
+# Fewer and quicker monitor proposals: the gateway creates its pools one map change at a time at first start.
+paxos propose interval = 0.1
+paxos min wait = 0.01
+# The OSD is placed in the CRUSH map by this script, not by itself at boot: its boot-time commands can race the
+# monitor map and be refused ("wrong fsid"), leaving the OSD down.
+osd crush update on start = false
+osd class update on start = false
 osd objectstore = memstore
 memstore device bytes = 2147483648
 osd mon shutdown timeout = 1
@@ -95,22 +106,37 @@ CONF
     local osd_uuid osd_id
     osd_uuid=$(cat /proc/sys/kernel/random/uuid)
     osd_id=$(ceph -c "$conf" --connect-timeout 30 osd new "$osd_uuid")
+    ceph -c "$conf" osd crush add "osd.$osd_id" 1.0 root=default
     mkdir -p "$dir/osd/osd.$osd_id"
     ceph-osd -c "$conf" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid"
     ceph-osd -c "$conf" -i "$osd_id"
-
-    radosgw -c "$conf" -n client.rgw.a
   } >"$dir/log/start.log" 2>&1 || { echo "rgw.sh: starting Ceph failed:" >&2; tail -n 20 "$dir/log/start.log" >&2; return 1; }
 
+  # The gateway creates its pools at start and waits for them, so the OSD must be up first.
+  local up=""
+  for _ in $(seq 1 60); do
+    if ceph -c "$conf" --connect-timeout 5 osd stat 2>/dev/null | grep -q " 1 up"; then up=1; break; fi
+    sleep 0.25
+  done
+  if [ -z "$up" ]; then
+    echo "rgw.sh: the OSD did not come up:" >&2
+    tail -n 5 "$dir/log/osd.0.log" >&2 || true
+    return 1
+  fi
+
+  radosgw -c "$conf" -n client.rgw.a >>"$dir/log/start.log" 2>&1 \
+    || { echo "rgw.sh: starting radosgw failed:" >&2; tail -n 20 "$dir/log/start.log" >&2; return 1; }
+
   # The gateway answers once it has created its pools on the OSD (a few seconds).
-  local ready=""
+  local ready="" pidfile="$dir/run/client.rgw.a.pid"
   for _ in $(seq 1 300); do
     if curl -s -o /dev/null -m 2 "http://127.0.0.1:$rgw_port/"; then ready=1; break; fi
+    if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then break; fi
     sleep 0.2
   done
   if [ -z "$ready" ]; then
-    echo "rgw.sh: radosgw did not answer on 127.0.0.1:$rgw_port within 60 s:" >&2
-    tail -n 20 "$dir/log/client.rgw.a.log" >&2 || true
+    echo "rgw.sh: radosgw did not answer on 127.0.0.1:$rgw_port:" >&2
+    tail -n 5 "$dir/log/client.rgw.a.log" >&2 || true
     return 1
   fi
 
@@ -129,7 +155,13 @@ CONF
 case "${1:-}" in
   start)
     [ -n "${2:-}" ] || { echo "usage: $0 start DIR" >&2; exit 2; }
-    rgw_start "$2" || { rgw_stop "$2"; exit 1; }
+    # A port taken between choosing and binding it fails one attempt, not the suite.
+    for attempt in 1 2 3; do
+      if rgw_start "$2"; then exit 0; fi
+      rgw_stop "$2"
+      [ "$attempt" -lt 3 ] && echo "rgw.sh: starting again" >&2
+    done
+    exit 1
     ;;
   stop)
     [ -n "${2:-}" ] || { echo "usage: $0 stop DIR" >&2; exit 2; }
