@@ -45,7 +45,9 @@ install_missing() {
   command -v redis-server >/dev/null || need+=(redis-server)
   command -v node >/dev/null || need+=(nodejs npm)
   command -v curl >/dev/null || need+=(curl)
-  [ -n "${WARDEN_TEST_S3_ENDPOINT:-}" ] || command -v radosgw >/dev/null || need+=(radosgw ceph-mon ceph-osd)
+  if [ -z "${WARDEN_TEST_S3_ENDPOINT:-}" ] && ! { command -v radosgw && command -v ceph-mon && command -v ceph-osd; } >/dev/null; then
+    need+=(radosgw ceph-mon ceph-osd)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != "0" ]; then
       echo "test.sh: missing ${need[*]}; install them or run as root" >&2
