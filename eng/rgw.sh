@@ -98,18 +98,18 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $dir/rgw
 CONF
 
+  # Chained with &&: this function runs as an `if` condition, where `set -e` does not apply.
+  local osd_uuid osd_id
+  osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   {
-    monmaptool --create --fsid "$fsid" --addv a "[v1:127.0.0.1:$mon_port]" "$dir/monmap"
-    ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap"
-    ceph-mon -c "$conf" -i a
-
-    local osd_uuid osd_id
-    osd_uuid=$(cat /proc/sys/kernel/random/uuid)
-    osd_id=$(ceph -c "$conf" --connect-timeout 30 osd new "$osd_uuid")
-    ceph -c "$conf" osd crush add "osd.$osd_id" 1.0 root=default
-    mkdir -p "$dir/osd/osd.$osd_id"
-    ceph-osd -c "$conf" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid"
-    ceph-osd -c "$conf" -i "$osd_id"
+    monmaptool --create --fsid "$fsid" --addv a "[v1:127.0.0.1:$mon_port]" "$dir/monmap" &&
+      ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" &&
+      ceph-mon -c "$conf" -i a &&
+      osd_id=$(ceph -c "$conf" --connect-timeout 30 osd new "$osd_uuid") &&
+      ceph -c "$conf" osd crush add "osd.$osd_id" 1.0 root=default &&
+      mkdir -p "$dir/osd/osd.$osd_id" &&
+      ceph-osd -c "$conf" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" &&
+      ceph-osd -c "$conf" -i "$osd_id"
   } >"$dir/log/start.log" 2>&1 || { echo "rgw.sh: starting Ceph failed:" >&2; tail -n 20 "$dir/log/start.log" >&2; return 1; }
 
   # The gateway creates its pools at start and waits for them, so the OSD must be up first.
