@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs Warden's whole test suite.
 #
-# On a fresh Debian machine (as root) it installs what is missing (PostgreSQL, Redis, Node.js), starts throw-away
-# PostgreSQL and Redis servers on free loopback ports, installs the Node test packages, builds the solution in
-# Release (warnings are errors), runs every test project and stops the servers again, also when tests fail.
-# On a developer machine with its own servers, export WARDEN_TEST_POSTGRES / WARDEN_TEST_REDIS to use those.
+# On a fresh Debian machine (as root) it installs what is missing (PostgreSQL, Redis, Node.js, Ceph RADOS Gateway),
+# starts throw-away PostgreSQL, Redis and S3-compatible (eng/rgw.sh) servers on free loopback ports, installs the Node
+# test packages, builds the solution in Release (warnings are errors), runs every test project and stops the servers
+# again, also when tests fail. On a developer machine with its own servers, export WARDEN_TEST_POSTGRES /
+# WARDEN_TEST_REDIS / WARDEN_TEST_S3_ENDPOINT (+ _ACCESS_KEY, _SECRET_KEY) to use those.
 #
 # Extra arguments go to `dotnet test`, e.g.  ./test.sh --filter "FullyQualifiedName~Storage"
 set -euo pipefail

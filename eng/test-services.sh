@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Throw-away PostgreSQL and Redis for the test suite, on free loopback ports.
+# Throw-away PostgreSQL, Redis and S3-compatible storage for the test suite, on free loopback ports.
 # Sourced by test.sh.  Exports:
 #   WARDEN_TEST_POSTGRES  admin connection string (each test class creates its own database)
 #   WARDEN_TEST_REDIS     host:port of a Redis server
 #   WARDEN_TEST_PG_BIN    directory of the PostgreSQL server binaries
+#   WARDEN_TEST_S3_ENDPOINT, WARDEN_TEST_S3_ACCESS_KEY, WARDEN_TEST_S3_SECRET_KEY
+#                         an S3-compatible endpoint and a user's keys (each test class creates its own bucket);
+#                         a Ceph RADOS Gateway started by eng/rgw.sh
 # When a variable is already set the matching server is not started (developer machines that run their own).
 
 PG_BIN_DEFAULT=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 SERVICES_DIR=""
 PG_DATA=""
 REDIS_PIDFILE=""
+RGW_DIR=""
+RGW_SCRIPT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rgw.sh"
 
 free_port() {
   local port
@@ -42,6 +47,9 @@ install_missing() {
   command -v pg_restore >/dev/null || ls /usr/lib/postgresql/*/bin/pg_restore >/dev/null 2>&1 || need+=(postgresql-client)
   command -v node >/dev/null || need+=(nodejs npm)
   command -v curl >/dev/null || need+=(curl)
+  if [ -z "${WARDEN_TEST_S3_ENDPOINT:-}" ] && ! { command -v radosgw && command -v ceph-mon && command -v ceph-osd; } >/dev/null; then
+    need+=(radosgw ceph-mon ceph-osd)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" != "0" ]; then
       echo "test.sh: missing ${need[*]}; install them or run as root" >&2
@@ -93,6 +101,14 @@ CONF
     export WARDEN_TEST_REDIS="127.0.0.1:$rport"
     echo "test.sh: Redis $(redis-server --version | awk '{print $3}' | cut -d= -f2) on $WARDEN_TEST_REDIS"
   fi
+
+  if [ -z "${WARDEN_TEST_S3_ENDPOINT:-}" ]; then
+    local rgw_env started=$SECONDS
+    RGW_DIR="$SERVICES_DIR/rgw"
+    rgw_env=$(bash "$RGW_SCRIPT" start "$RGW_DIR") || return 1
+    eval "$rgw_env"
+    echo "test.sh: Ceph RADOS Gateway $(radosgw --version | awk '{print $3}') on $WARDEN_TEST_S3_ENDPOINT ($((SECONDS - started)) s to start)"
+  fi
 }
 
 stop_services() {
@@ -101,6 +117,9 @@ stop_services() {
   fi
   if [ -n "$REDIS_PIDFILE" ] && [ -f "$REDIS_PIDFILE" ]; then
     kill "$(cat "$REDIS_PIDFILE")" 2>/dev/null || true
+  fi
+  if [ -n "$RGW_DIR" ]; then
+    bash "$RGW_SCRIPT" stop "$RGW_DIR" >/dev/null 2>&1 || true
   fi
   [ -n "$SERVICES_DIR" ] && rm -rf "$SERVICES_DIR"
   return 0

@@ -77,4 +77,9 @@ public static class WardenEventIds
     public const int BackupBeforeMigrate = 4106;
     public const int BackupBeforeMigrateSkipped = 4107;
     public const int MigrationRefused = 4108;
+    // 4150–4199: backups in S3-compatible object storage.
+    public const int S3ObjectStored = 4150;
+    public const int S3UploadAborted = 4151;
+    public const int S3UploadAbortFailed = 4152;
+    public const int S3ObjectDeleted = 4153;
 }
