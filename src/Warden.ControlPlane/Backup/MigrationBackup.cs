@@ -65,7 +65,7 @@ public static partial class MigrationBackup
 
             try
             {
-                var store = BackupStoreFactory.Open(options.Location);
+                var store = BackupStoreFactory.Open(options.Location, options.S3);
                 location = store.Location;
                 LogBackingUp(logger, applied[^1], pending.Count, location);
                 backup = await new BackupService(storage, options, time).CreateAsync(store, cancellationToken);

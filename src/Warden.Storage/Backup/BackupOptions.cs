@@ -23,4 +23,7 @@ public sealed class BackupOptions
     /// under <c>/usr/lib/postgresql/*/bin</c> (highest first).
     /// </summary>
     public string? PostgresBinDir { get; set; }
+
+    /// <summary>Settings of <c>s3://</c> locations (<c>Backup:S3</c>): endpoint, region, path style, credentials.</summary>
+    public S3BackupOptions S3 { get; set; } = new();
 }

@@ -8,13 +8,20 @@ public static class BackupStoreFactory
     /// Throws <see cref="ArgumentException"/> for an unusable location and <see cref="NotSupportedException"/> for a
     /// scheme this build cannot open.
     /// </summary>
-    public static IBackupStore Open(string location)
+    /// <param name="location">The location.</param>
+    /// <param name="s3">Settings for <c>s3://</c> locations (endpoint, region, credentials); defaults when null.</param>
+    public static IBackupStore Open(string location, S3BackupOptions? s3 = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(location);
         var text = location.Trim();
         if (text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
-            throw new NotSupportedException("S3 backup locations (s3://bucket/prefix) are not supported by this build yet; use a folder path or a file:// URI.");
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var bucket))
+            {
+                throw new ArgumentException($"Backup location '{text}' is not a valid s3://bucket/prefix location.", nameof(location));
+            }
+
+            return S3BackupStore.Create(bucket, s3 ?? new S3BackupOptions());
         }
 
         if (text.StartsWith("file:", StringComparison.OrdinalIgnoreCase))

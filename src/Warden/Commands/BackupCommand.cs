@@ -275,7 +275,7 @@ internal static class BackupCommand
         {
             try
             {
-                store = BackupStoreFactory.Open(backup.Location);
+                store = BackupStoreFactory.Open(backup.Location, backup.S3);
             }
             catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
             {

@@ -15,6 +15,7 @@ internal static class BackupSettings
     public static BackupOptions Read(IConfiguration configuration, OptionsReader reader)
     {
         var options = reader.Read<BackupOptions>(BackupOptions.Section);
+        options.S3 = BackupS3Settings.Read(reader);
         if (options.Location is not null && string.IsNullOrWhiteSpace(options.Location))
         {
             options.Location = null;

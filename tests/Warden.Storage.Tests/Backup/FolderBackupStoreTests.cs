@@ -52,15 +52,16 @@ public sealed class FolderBackupStoreTests : IDisposable
     }
 
     [Fact]
-    public void Factory_OpensPathsAndFileUris_AndRefusesS3AndOtherSchemesClearly()
+    public void Factory_OpensPathsFileUrisAndS3_AndRefusesOtherSchemesClearly()
     {
         var byPath = BackupStoreFactory.Open(_folder);
         var byUri = BackupStoreFactory.Open(new Uri(_folder).AbsoluteUri);
 
         Assert.Equal(byPath.Location, byUri.Location);
         Assert.StartsWith("file:///", byPath.Location, StringComparison.Ordinal);
-        var s3 = Assert.Throws<NotSupportedException>(() => BackupStoreFactory.Open("s3://bucket/prefix"));
-        Assert.Contains("S3", s3.Message, StringComparison.Ordinal);
+        var s3 = BackupStoreFactory.Open("s3://bucket/prefix", new S3BackupOptions { Endpoint = "http://127.0.0.1:9", AccessKeyId = "id", SecretAccessKey = "secret" });
+        Assert.IsType<S3BackupStore>(s3);
+        Assert.Equal("s3://bucket/prefix", s3.Location);
         Assert.Throws<NotSupportedException>(() => BackupStoreFactory.Open("ftp://host/x"));
         Assert.Throws<ArgumentException>(() => BackupStoreFactory.Open("file://remote-host/share"));
     }

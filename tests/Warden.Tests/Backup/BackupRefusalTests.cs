@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Warden.Storage.Backup;
+using Warden.Testing;
 
 namespace Warden.Tests.Backup;
 
@@ -79,12 +80,19 @@ public sealed class BackupRefusalTests
     }
 
     [Fact]
-    public async Task S3Location_IsReportedAsNotSupportedYet_WithExitCode2()
+    public async Task S3Location_UnreachableEndpoint_FailsWithAClearError_AndNoSecret()
     {
-        var result = await BackupCli.RunAsync(["backup", "list", "--location", "s3://bucket/warden"]);
+        var closed = "http://127.0.0.1:" + FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var result = await WardenProcess.RunAsync(["backup", "list", "--location", "s3://bucket/warden"], new Dictionary<string, string?>
+        {
+            ["WARDEN__Backup__S3__Endpoint"] = closed,
+            ["WARDEN__Backup__S3__AccessKeyId"] = "warden-test-key",
+            ["WARDEN__Backup__S3__SecretAccessKey"] = "super-secret-value-0123456789",
+        }, TimeSpan.FromMinutes(2));
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("S3", result.Output, StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(closed, result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("super-secret-value", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,16 +21,19 @@ namespace Warden.Tests.Backup;
 /// </summary>
 internal sealed class BackupTestLocation : IAsyncDisposable
 {
+    private static readonly Lock s_environmentLock = new();
     private readonly string? _folder;
+    private readonly S3TestBucket? _bucket;
 
-    private BackupTestLocation(string location, string? folder)
+    private BackupTestLocation(string location, string? folder, S3TestBucket? bucket = null)
     {
         Location = location;
         _folder = folder;
+        _bucket = bucket;
     }
 
-    /// <summary>The location kinds the theories run over.</summary>
-    public static TheoryData<string> Kinds => new() { "folder" };
+    /// <summary>The location kinds the theories run over: a local folder and a bucket on the real S3-compatible server.</summary>
+    public static TheoryData<string> Kinds => new() { "folder", "s3" };
 
     /// <summary>The kinds crossed with the database kinds.</summary>
     public static TheoryData<string, string> KindsAndDatabases
@@ -38,7 +41,7 @@ internal sealed class BackupTestLocation : IAsyncDisposable
         get
         {
             var data = new TheoryData<string, string>();
-            foreach (var kind in new[] { "folder" })
+            foreach (var kind in new[] { "folder", "s3" })
             {
                 data.Add(kind, "postgres");
                 data.Add(kind, "sqlite");
@@ -54,13 +57,35 @@ internal sealed class BackupTestLocation : IAsyncDisposable
     public static BackupTestLocation Create(string kind) => kind switch
     {
         "folder" => FromFolder(Directory.CreateTempSubdirectory("warden-backups-").FullName),
+        "s3" => FromBucket(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown backup location kind."),
     };
 
     private static BackupTestLocation FromFolder(string folder) => new("file://" + folder, folder);
 
+    private static BackupTestLocation FromBucket()
+    {
+        // The warden processes the tests start get the S3 endpoint setting and the standard AWS credential variables,
+        // exactly as an operator would provide them (the same values for every test).
+        lock (s_environmentLock)
+        {
+            BackupCli.Environment["WARDEN__Backup__S3__Endpoint"] = TestEnvironment.S3Endpoint;
+            BackupCli.Environment["AWS_ACCESS_KEY_ID"] = TestEnvironment.S3AccessKey;
+            BackupCli.Environment["AWS_SECRET_ACCESS_KEY"] = TestEnvironment.S3SecretKey;
+        }
+
+        var bucket = new S3TestBucket();
+        bucket.InitializeAsync().GetAwaiter().GetResult();
+        return new BackupTestLocation($"s3://{bucket.Name}/warden/backups", null, bucket);
+    }
+
     /// <summary>The store behind <see cref="Location"/>, for tampering with objects the way a bad disk or bucket would.</summary>
-    public IBackupStore OpenStore() => BackupStoreFactory.Open(Location);
+    public IBackupStore OpenStore() => BackupStoreFactory.Open(Location, new S3BackupOptions
+    {
+        Endpoint = _bucket?.Endpoint,
+        AccessKeyId = _bucket?.AccessKey,
+        SecretAccessKey = _bucket?.SecretKey,
+    });
 
     public async Task<byte[]> ReadAsync(string name)
     {
@@ -87,14 +112,17 @@ internal sealed class BackupTestLocation : IAsyncDisposable
         return names;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_folder is not null && Directory.Exists(_folder))
         {
             Directory.Delete(_folder, recursive: true);
         }
 
-        return ValueTask.CompletedTask;
+        if (_bucket is not null)
+        {
+            await _bucket.DisposeAsync();
+        }
     }
 }
 
@@ -303,10 +331,13 @@ internal sealed class BackupTestDatabase : IAsyncDisposable
 /// <summary>Runs <c>warden backup …</c> and friends as a real process.</summary>
 internal static class BackupCli
 {
+    /// <summary>Environment of every command run here: the S3 settings once a test uses an S3 location.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
+
     public static async Task<(int ExitCode, string Output)> RunAsync(params IEnumerable<string>[] parts)
     {
         var arguments = parts.SelectMany(p => p).ToList();
-        return await WardenProcess.RunAsync(arguments, timeout: TimeSpan.FromMinutes(5));
+        return await WardenProcess.RunAsync(arguments, new Dictionary<string, string?>(Environment), TimeSpan.FromMinutes(5));
     }
 
     /// <summary>Runs <c>backup create</c>, asserts success and returns the new backup id.</summary>
