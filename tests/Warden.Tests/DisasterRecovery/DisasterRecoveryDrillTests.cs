@@ -87,8 +87,8 @@ public sealed class DisasterRecoveryDrillTests : IClassFixture<PostgresDatabase>
 
             var path = Percentiles.WriteResult("dr.json", JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["scenario"] = "pg_restore --clean --if-exists --no-owner --single-transaction into the live database, restore marker, NOTIFY; control plane and two gateways keep running",
-                ["measuredFrom"] = "restore finished (NOTIFY sent)",
+                ["scenario"] = "warden backup create to a folder; warden backup restore ID --force into the live database (pg_restore --single-transaction, restore marker, audit event, NOTIFY); control plane and two gateways keep running",
+                ["measuredFrom"] = "warden backup restore exited (NOTIFY sent)",
                 ["measuredUntil"] = "gateway answers K1 200, K2 200, KB 200, K3 401 on GET /v1/models (polled every 10 ms)",
                 ["gateway0ConvergedMs"] = converged[0],
                 ["gateway1ConvergedMs"] = converged[1],
