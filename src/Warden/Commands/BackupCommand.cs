@@ -263,6 +263,12 @@ internal static class BackupCommand
         var storage = needsDatabase
             ? DatabaseSettings.Read(configuration, reader, DatabaseKind.Postgres)
             : StorageOptions.ForSqliteFile("unused");
+        if (needsDatabase)
+        {
+            // Like `warden serve` and `warden migrate`: an embedded installation backs up into DATA-DIR/backups.
+            BackupSettings.ApplySqliteDefault(backup, storage);
+        }
+
         if (requireLocation && backup.Location is null)
         {
             reader.AddError($"{BackupSettings.LocationKey} is required: pass --to/--from/--location (a folder path, file:///path or s3://bucket/prefix) or set WARDEN__Backup__Location.");

@@ -96,11 +96,23 @@ public sealed class BackupRefusalTests
     }
 
     [Fact]
-    public async Task CreateWithoutLocation_IsInvalidSettings_NamingTheKey()
+    public async Task CreateWithoutLocation_OnPostgres_IsInvalidSettings_NamingTheKey()
     {
-        var result = await BackupCli.RunAsync(["backup", "create", "--database-kind", "sqlite", "--data-dir", Path.GetTempPath()]);
+        var result = await BackupCli.RunAsync(["backup", "create", "--connection-string", "Host=127.0.0.1;Database=warden;Username=warden"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Backup:Location", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateWithoutLocation_OnSqlite_BacksUpIntoTheDataDirsBackupsFolder()
+    {
+        await using var database = await BackupTestDatabase.CreateSeededAsync("sqlite", ledgerRows: 10);
+
+        var result = await BackupCli.RunAsync(["backup", "create"], database.Flags);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var manifests = Directory.GetFiles(Path.Combine(database.DataDir!, "backups"), "manifest.json", SearchOption.AllDirectories);
+        Assert.Single(manifests);
     }
 }
