@@ -30,24 +30,9 @@ public sealed class SqliteBackupUnderLoadTests
     public async Task BackupsTakenUnderLoad_RestoreConsistent_IntegrityCountsAndAuditChain(string locationKind)
     {
         await using var location = BackupTestLocation.Create(locationKind);
-        var dataDir = Directory.CreateTempSubdirectory("warden-load-").FullName;
-        var gatewayUrl = FreePort.NextUrl();
-        var controlPlaneUrl = FreePort.NextUrl();
-        await using var serve = WardenProcess.Start(
-            ["serve", "--demo", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(controlPlaneUrl)],
-            new Dictionary<string, string?> { ["WARDEN_BOOTSTRAP_ADMIN_TOKEN"] = AdminClient.Token });
-        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/readyz"), TimeSpan.FromSeconds(90));
-        var demoFile = Path.Combine(dataDir, "demo.json");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!File.Exists(demoFile) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoFile));
-        var apiKey = demo.RootElement.GetProperty("apiKey").GetString()!;
-        var model = demo.RootElement.GetProperty("model").GetString()!;
-        var apiBase = demo.RootElement.GetProperty("gatewayUrl").GetString()!;
+        await using var demo = await DemoServe.StartAsync("warden-load-");
+        var (serve, dataDir, controlPlaneUrl) = (demo.Process, demo.DataDir, demo.ControlPlaneUrl);
+        var (apiKey, model, apiBase) = (demo.ApiKey, demo.Model, demo.ApiBase);
 
         using var stop = new CancellationTokenSource();
         var chats = 0;
@@ -158,24 +143,9 @@ public sealed class SqliteBackupUnderLoadTests
     public async Task RestoreIntoTheLiveFile_WhileServeTakesTraffic_ReplacesTheData_AndServeKeepsAnswering(string locationKind)
     {
         await using var location = BackupTestLocation.Create(locationKind);
-        var dataDir = Directory.CreateTempSubdirectory("warden-live-restore-").FullName;
-        var gatewayUrl = FreePort.NextUrl();
-        var controlPlaneUrl = FreePort.NextUrl();
-        await using var serve = WardenProcess.Start(
-            ["serve", "--demo", "--data-dir", dataDir, "--gateway-url", Trim(gatewayUrl), "--control-plane-url", Trim(controlPlaneUrl)],
-            new Dictionary<string, string?> { ["WARDEN_BOOTSTRAP_ADMIN_TOKEN"] = AdminClient.Token });
-        await serve.WaitForHttpOkAsync(new Uri(gatewayUrl, "/readyz"), TimeSpan.FromSeconds(90));
-        var demoFile = Path.Combine(dataDir, "demo.json");
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (!File.Exists(demoFile) && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        using var demo = JsonDocument.Parse(await File.ReadAllTextAsync(demoFile));
-        var apiKey = demo.RootElement.GetProperty("apiKey").GetString()!;
-        var model = demo.RootElement.GetProperty("model").GetString()!;
-        var apiBase = demo.RootElement.GetProperty("gatewayUrl").GetString()!;
+        await using var demo = await DemoServe.StartAsync("warden-live-restore-");
+        var (serve, dataDir, controlPlaneUrl) = (demo.Process, demo.DataDir, demo.ControlPlaneUrl);
+        var (apiKey, model, apiBase) = (demo.ApiKey, demo.Model, demo.ApiBase);
         var sqliteFlags = new[] { "--database-kind", "sqlite", "--data-dir", dataDir };
         var backupId = await BackupCli.CreateAsync(await BackupTestDatabaseFor(dataDir), location);
         using (var admin = new AdminClient(controlPlaneUrl))
@@ -227,6 +197,4 @@ public sealed class SqliteBackupUnderLoadTests
     }
 
     private static async Task<BackupTestDatabase> BackupTestDatabaseFor(string dataDir) => await BackupTestDatabase.ForSqliteDataDirAsync(dataDir);
-
-    private static string Trim(Uri url) => url.ToString().TrimEnd('/');
 }
