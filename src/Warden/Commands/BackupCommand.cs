@@ -14,7 +14,7 @@ namespace Warden.Commands;
 /// </summary>
 internal static class BackupCommand
 {
-    private const string LocationHelp = "Where backups are kept: a folder path, file:///path or s3://bucket/prefix.";
+    private const string LocationHelp = "Where backups are kept: a folder path, file:///path or s3://bucket/prefix (SQLite default: DATA-DIR/backups).";
 
     public static Command Create()
     {
