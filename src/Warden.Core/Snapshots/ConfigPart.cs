@@ -45,6 +45,12 @@ public sealed class ConfigPart
     public string CounterEpoch { get; init; } = "";
 
     /// <summary>
+    /// The platform's default PII rules (kind name → action), used by every project whose own rules are null; null when
+    /// the platform sets none.
+    /// </summary>
+    public FrozenDictionary<string, PiiRuleAction>? PlatformPiiRules { get; init; }
+
+    /// <summary>
     /// Per project and group: a hash of its wire form. A new configuration part reuses the previous part's entry
     /// objects where the hash is unchanged, so consumers and keys of untouched projects need no re-linking.
     /// </summary>

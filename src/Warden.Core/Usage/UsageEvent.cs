@@ -38,4 +38,10 @@ public sealed record UsageEvent
 
     /// <summary>1-based attempt number within the request (fallback and retries produce several attempts).</summary>
     public int Attempt { get; init; } = 1;
+
+    /// <summary>
+    /// Set when a guardrail blocked the request (then <see cref="Status"/> is <c>guardrail_blocked</c>, the cost is
+    /// zero): the control plane also records it as a guardrail block with this event's id.
+    /// </summary>
+    public GuardrailBlockInfo? Block { get; init; }
 }
