@@ -3,7 +3,9 @@
 Creates organization `bench`, project `bench`, one consumer and its API key, the mock provider twice (latency 0 and
 20 ms upstreams) behind the logical models `demo-model` and `demo-model-20ms`, and budgets and limits at every scope
 that has them: organization, project and consumer monthly USD budgets, project and consumer TPM/RPM limits. They are
-sized never to refuse during a run, so every request pays the full reservation and settle cost without a 429.
+sized never to refuse during a run, so every request pays the full reservation and settle cost without a 429. The
+project's guardrails mask every PII kind, so every request's text is scanned for all of them (the benchmark prompt
+holds none, so the body is forwarded unchanged — the common case).
 Prints the API key on stdout.
 
 usage: configure.py CONTROL_PLANE_URL ADMIN_TOKEN MOCK0_PORT MOCK20_PORT
@@ -52,4 +54,6 @@ call("PUT", project + f"/budgets/consumer/{consumer}", never)
 limit = {"tokensPerMinute": 1_000_000_000, "requestsPerMinute": 100_000_000}
 call("PUT", project + "/limits/project/-", limit)
 call("PUT", project + f"/limits/consumer/{consumer}", limit)
+pii_kinds = ["email", "phone", "credit_card", "iban", "ssn", "ip_address", "thai_national_id", "secret"]
+call("PUT", project + "/guardrails", {"piiRules": {kind: "mask" for kind in pii_kinds}})
 print(key)

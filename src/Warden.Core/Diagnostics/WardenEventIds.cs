@@ -82,4 +82,11 @@ public static class WardenEventIds
     public const int S3UploadAborted = 4151;
     public const int S3UploadAbortFailed = 4152;
     public const int S3ObjectDeleted = 4153;
+
+    // 4320–4339: guardrails in the gateway.
+    public const int GuardrailUnknownPiiKind = 4320;
+    public const int GuardrailUnknownCuratedPattern = 4321;
+    public const int GuardrailInvalidCustomPattern = 4322;
+    public const int GuardrailBlocked = 4323;
+    public const int GuardrailPatternTimeout = 4324;
 }

@@ -8,6 +8,7 @@ using Warden.Gateway.Counters;
 using Warden.Gateway.Credentials;
 using Warden.Gateway.Forwarding;
 using Warden.Gateway.Gates;
+using Warden.Gateway.Guardrails;
 using Warden.Gateway.Pipeline;
 using Warden.Gateway.Snapshots;
 using Warden.Gateway.Usage;
@@ -52,7 +53,8 @@ public static class GatewayApplication
         services.TryAddSingleton<CircuitBreaker>();
         services.TryAddSingleton<IUsageSink, LoggingUsageSink>();
         services.TryAddSingleton<PassThroughGates>();
-        services.TryAddSingleton<IGuardrailGate>(sp => sp.GetRequiredService<PassThroughGates>());
+        services.TryAddSingleton<GuardrailCompiler>();
+        services.TryAddSingleton<IGuardrailGate, GuardrailGate>();
         services.AddMetrics();
         services.TryAddSingleton<CounterMetrics>();
         services.TryAddSingleton<ICounterStore>(_ => options.Counters.Store == CounterStoreKind.Redis

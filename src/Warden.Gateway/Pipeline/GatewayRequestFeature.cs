@@ -26,6 +26,8 @@ internal sealed class GatewayRequestFeature : IGatewayRequestFeature
 
     public RouteEntry? Route { get; set; }
 
+    public int MaskedPii { get; set; }
+
     public string RequestId { get; }
 
     public long StartTimestamp { get; }

@@ -3,7 +3,7 @@ using Warden.Gateway.Gates;
 
 namespace Warden.Gateway.Pipeline;
 
-/// <summary>Gate 2: runs <see cref="IGuardrailGate"/> once the body is parsed.</summary>
+/// <summary>Gate 2: runs <see cref="IGuardrailGate"/> once the body is parsed; reports masking in <c>x-warden-pii-masked</c>.</summary>
 public sealed class GuardrailMiddleware
 {
     private readonly RequestDelegate _next;
@@ -26,6 +26,12 @@ public sealed class GuardrailMiddleware
             {
                 await GateResponses.WriteAsync(context, decision);
                 return;
+            }
+
+            if (feature.MaskedPii > 0)
+            {
+                // Tells the caller the forwarded text differs from what it sent (the count, never the content).
+                context.Response.Headers["x-warden-pii-masked"] = feature.MaskedPii.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         }
 

@@ -24,6 +24,9 @@ public interface IGatewayRequestFeature
     /// <summary>The route of the requested logical model (after routing).</summary>
     RouteEntry? Route { get; set; }
 
+    /// <summary>PII matches the guardrails masked in the forwarded body (0 when none).</summary>
+    int MaskedPii { get; set; }
+
     /// <summary>The request id (also the <c>x-request-id</c> response header).</summary>
     string RequestId { get; }
 

@@ -8,7 +8,8 @@ internal sealed record RequestControls(
     int? Status,
     bool Hang,
     int? DisconnectAfter,
-    int? CachedTokens)
+    int? CachedTokens,
+    bool Echo = false)
 {
     public static RequestControls From(MockProviderOptions options) => new(
         options.Latency,

@@ -18,6 +18,7 @@ internal static class RequestControlsParser
     public const string HangHeader = "x-mock-hang";
     public const string DisconnectHeader = "x-mock-disconnect-after";
     public const string CachedTokensHeader = "x-mock-cached-tokens";
+    public const string EchoHeader = "x-mock-echo";
 
     private const int MaxDelayMilliseconds = 3_600_000;
 
@@ -69,6 +70,7 @@ internal static class RequestControlsParser
                 "hang" => TryBool(label, value ?? "true", out var hang, out error) && Set(ref controls, controls with { Hang = hang }),
                 "disconnect" => TryInt(label, value, 0, int.MaxValue, out var chunks, out error) && Set(ref controls, controls with { DisconnectAfter = chunks }),
                 "cached" => TryInt(label, value, 0, int.MaxValue, out var cached, out error) && Set(ref controls, controls with { CachedTokens = cached }),
+                "echo" => TryBool(label, value ?? "true", out var echo, out error) && Set(ref controls, controls with { Echo = echo }),
                 _ => Unknown(ref name, segment),
             };
             if (!ok)
@@ -153,6 +155,16 @@ internal static class RequestControlsParser
             }
 
             controls = controls with { CachedTokens = cached };
+        }
+
+        if (Header(headers, EchoHeader) is { } echoText)
+        {
+            if (!TryBool(EchoHeader, echoText, out var echo, out error))
+            {
+                return false;
+            }
+
+            controls = controls with { Echo = echo };
         }
 
         return true;

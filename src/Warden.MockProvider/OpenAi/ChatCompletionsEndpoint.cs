@@ -86,7 +86,8 @@ internal static class ChatCompletionsEndpoint
         for (var i = 0; i < answers.Length; i++)
         {
             var choiceSeed = StableHash.Mix(seed, (ulong)i);
-            answers[i] = tool is { } chosen
+            answers[i] = exchange.Controls.Echo ? Answer.Echo(promptText)
+                : tool is { } chosen
                 ? Answer.FromTool(new ToolCall(MockIds.ToolCall(), chosen.Name, ToolArguments.Create(chosen.Parameters, StableHash.Mix(choiceSeed, StableHash.Of(chosen.Name)))))
                 : Answer.FromText(choiceSeed, exchange.Controls.OutputTokens, maxCompletionTokens ?? maxTokens);
         }

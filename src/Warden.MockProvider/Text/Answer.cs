@@ -18,5 +18,25 @@ internal sealed record Answer(string[] Tokens, ToolCall? Tool, bool Truncated)
         return new Answer(MockText.Tokens(seed, truncated ? maxTokens!.Value : wantedTokens), null, truncated);
     }
 
+    /// <summary>
+    /// The prompt text itself as the answer (the <c>echo</c> control), split before each space so a stream carries it
+    /// word by word; lets a test see exactly what reached the upstream.
+    /// </summary>
+    public static Answer Echo(string text)
+    {
+        var tokens = new List<string>();
+        var start = 0;
+        for (var i = 1; i <= text.Length; i++)
+        {
+            if (i == text.Length || text[i] == ' ')
+            {
+                tokens.Add(text[start..i]);
+                start = i;
+            }
+        }
+
+        return new Answer([.. tokens], null, Truncated: false);
+    }
+
     public static Answer FromTool(ToolCall tool) => new([], tool, Truncated: false);
 }

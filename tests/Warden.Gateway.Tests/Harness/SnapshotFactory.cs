@@ -26,6 +26,12 @@ public sealed class SnapshotFactory
 
     public Guid OrganizationId { get; } = Guid.NewGuid();
 
+    /// <summary>The project's guardrail settings (null: none of its own).</summary>
+    public GuardrailSettings? Guardrails { get; set; }
+
+    /// <summary>The platform's default PII rules (null: none).</summary>
+    public IDictionary<string, PiiRuleAction>? PlatformPiiRules { get; set; }
+
     public ProviderEntry AddProvider(string name, ProviderKind kind, Uri baseUrl, string? credentialReference = null, IDictionary<string, string>? settings = null)
     {
         var provider = new ProviderEntry(Guid.NewGuid(), name, kind, baseUrl, (settings ?? new Dictionary<string, string>()).ToFrozenDictionary(), credentialReference);
@@ -57,7 +63,8 @@ public sealed class SnapshotFactory
 
     public ConfigSnapshot Build(long revision = 1)
     {
-        var project = new ProjectEntry(ProjectId, OrganizationId, Organization, Project, _routes.ToFrozenDictionary(StringComparer.Ordinal));
+        var project = new ProjectEntry(ProjectId, OrganizationId, Organization, Project, _routes.ToFrozenDictionary(StringComparer.Ordinal),
+            ProjectSettings.Empty with { Guardrails = Guardrails });
         var consumers = new Dictionary<string, ConsumerEntry>(StringComparer.Ordinal);
         var keys = new List<KeyEntry>();
         foreach (var (name, groups, expires, revoked, key) in _keys)
@@ -67,6 +74,10 @@ public sealed class SnapshotFactory
             keys.Add(new KeyEntry(Guid.NewGuid(), key.PublicId, key.SecretHash, consumer, expires, revoked));
         }
 
-        return new ConfigSnapshot(revision, DateTimeOffset.UtcNow, keys, [project]);
+        var config = new ConfigPart("", [project], keys.SelectMany(k => k.Consumer.Groups))
+        {
+            PlatformPiiRules = PlatformPiiRules?.ToFrozenDictionary(StringComparer.Ordinal),
+        };
+        return new ConfigSnapshot(revision, DateTimeOffset.UtcNow, config, KeySet.Create("", 0, [], keys));
     }
 }
