@@ -262,7 +262,7 @@ public sealed partial class GuardrailGate : IGuardrailGate
             _output.Write(_body.Span[Copied..tokenStart]);
             _masked ??= new ArrayBufferWriter<byte>(text.Length + 64);
             _masked.ResetWrittenCount();
-            PiiScanner.Mask(text, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_matches), _masked);
+            PiiMasking.Mask(text, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_matches), _masked);
             JsonStringWriter.Write(_output, _masked.WrittenSpan);
             Copied = tokenStart + tokenLength;
             return true;

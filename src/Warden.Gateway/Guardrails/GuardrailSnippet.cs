@@ -18,7 +18,7 @@ internal static class GuardrailSnippet
     /// <summary>Longest match kept in a snippet (a longer injection is cut short).</summary>
     public const int MaxFocusBytes = 160;
 
-    private static readonly PiiScanner s_all = new(Enum.GetValues<PiiKind>());
+    private static readonly PiiScanner s_all = PiiScanner.All;
 
     /// <summary>
     /// The snippet around <paramref name="text"/>[start..start+length]; <paramref name="focusKind"/> names the PII

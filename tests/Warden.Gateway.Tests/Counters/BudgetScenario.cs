@@ -124,6 +124,8 @@ internal sealed class BudgetScenario
 
         public RouteEntry? Route { get; set; }
 
+        public int MaskedPii { get; set; }
+
         public string RequestId { get; } = Guid.NewGuid().ToString("N");
 
         public long StartTimestamp { get; }

@@ -30,12 +30,12 @@ public sealed class GuardrailGateTests : IAsyncLifetime
     public async Task Mask_EveryMessageRoleContentPartToolResultAndToolArguments_ReachesTheUpstreamWithPlaceholders()
     {
         Configure(pii: new() { ["email"] = PiiRuleAction.Mask, ["credit_card"] = PiiRuleAction.Mask, ["phone"] = PiiRuleAction.Mask, ["iban"] = PiiRuleAction.Mask });
-        var body = $$"""
+        var body = $$$"""
             {"model":"echo","messages":[
-              {"role":"system","content":"Escalate to {{Email}} when unsure."},
-              {"role":"user","content":[{"type":"text","text":"My card is {{Card}}."},{"type":"image_url","image_url":{"url":"https://img.example.com/a.png"}}]},
-              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"phone\":\"{{Phone}}\"}"}}]},
-              {"role":"tool","tool_call_id":"call_1","content":"Account {{Iban}} found."},
+              {"role":"system","content":"Escalate to {{{Email}}} when unsure."},
+              {"role":"user","content":[{"type":"text","text":"My card is {{{Card}}}."},{"type":"image_url","image_url":{"url":"https://img.example.com/a.png"}}]},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"lookup","arguments":"{\"phone\":\"{{{Phone}}}\"}"}}]},
+              {"role":"tool","tool_call_id":"call_1","content":"Account {{{Iban}}} found."},
               {"role":"user","content":"Thanks"}]}
             """;
 
@@ -225,9 +225,9 @@ public sealed class GuardrailGateTests : IAsyncLifetime
     {
         // The model name, the user field, tool definitions and image URLs are not user text for the guardrail.
         Configure(pii: new() { ["email"] = PiiRuleAction.Block });
-        var body = $$"""
-            {"model":"echo","user":"{{Email}}","tools":[{"type":"function","function":{"name":"mail","description":"send to {{Email}}","parameters":{"type":"object"}}}],
-             "messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/{{Email}}.png"}},{"type":"text","text":"describe"}]}]}
+        var body = $$$"""
+            {"model":"echo","user":"{{{Email}}}","tools":[{"type":"function","function":{"name":"mail","description":"send to {{{Email}}}","parameters":{"type":"object"} } }],
+             "messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/{{{Email}}}.png"}},{"type":"text","text":"describe"}]}]}
             """;
 
         using var response = await PostAsync("/v1/chat/completions", body);
