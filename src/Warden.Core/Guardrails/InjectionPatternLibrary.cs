@@ -40,7 +40,7 @@ public static class InjectionPatternLibrary
             @"\b(act|acting|behave|respond|pretend|roleplay)\s+(as|like|to\s+be)\s+(an?\s+)?(unfiltered|uncensored|unrestricted|jailbroken|evil|amoral|unethical)\b"),
         new("exfiltration.markdown-image", "exfiltration",
             "A markdown image whose URL carries data in its query string (a known way to leak conversation data).",
-            @"!\[[^\]\n]{0,200}\]\(\s*https?://[^\s)]{1,500}\?[^\s)]{0,500}=[^\s)]{0,500}(\{|%7B|\$)"),
+            @"!\[[^\]\n]*\]\(\s*https?://[^\s)?]+\?[^\s)]*=[^\s)]*(\{|%7B|\$)"),
     ];
 
     private static readonly FrozenDictionary<string, CuratedInjectionPattern> s_byId = All.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);

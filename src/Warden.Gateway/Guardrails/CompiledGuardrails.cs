@@ -13,22 +13,23 @@ internal sealed class CompiledGuardrails
 {
     private readonly uint _blockKinds;
 
-    public CompiledGuardrails(PiiScanner? scanner, uint blockKinds, ImmutableArray<CompiledPattern> patterns, FrozenDictionary<string, PiiRuleAction>? platformRules)
+    public CompiledGuardrails(PiiScanner? scanner, uint blockKinds, ImmutableArray<CompiledPattern> patterns, ImmutableArray<PatternGroup> patternGroups, FrozenDictionary<string, PiiRuleAction>? platformRules)
     {
         Scanner = scanner;
         _blockKinds = blockKinds;
         Patterns = patterns;
+        PatternGroups = patternGroups;
         PlatformRules = platformRules;
     }
-
-    /// <summary>Nothing to check.</summary>
-    public static CompiledGuardrails None { get; } = new(null, 0, [], null);
 
     /// <summary>Detects every PII kind that has a rule; null when no kind has one.</summary>
     public PiiScanner? Scanner { get; }
 
     /// <summary>Prompt-injection patterns, curated first, then the project's own.</summary>
     public ImmutableArray<CompiledPattern> Patterns { get; }
+
+    /// <summary>The patterns grouped for one pass per group (<see cref="PatternGroup"/>).</summary>
+    public ImmutableArray<PatternGroup> PatternGroups { get; }
 
     /// <summary>The platform rules this was compiled with (a project inheriting them recompiles when they change).</summary>
     public FrozenDictionary<string, PiiRuleAction>? PlatformRules { get; }

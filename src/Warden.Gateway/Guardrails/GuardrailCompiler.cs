@@ -26,6 +26,7 @@ public sealed partial class GuardrailCompiler
     private readonly ConcurrentDictionary<string, CompiledPattern> _curated = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Id, string Pattern), CompiledPattern> _custom = new();
     private readonly ConcurrentDictionary<uint, PiiScanner> _scanners = new();
+    private readonly ConcurrentDictionary<(RegexOptions Options, string Patterns), Regex?> _screens = new();
     private readonly ILogger<GuardrailCompiler> _logger;
 
     /// <summary>Creates the compiler.</summary>
@@ -104,7 +105,74 @@ public sealed partial class GuardrailCompiler
         }
 
         var scanner = kinds == 0 ? null : _scanners.GetOrAdd(kinds, static k => new PiiScanner(KindsOf(k)));
-        return new CompiledGuardrails(scanner, block, patterns.DrainToImmutable(), platformRules);
+        var compiled = patterns.DrainToImmutable();
+        return new CompiledGuardrails(scanner, block, compiled, Group(compiled), platformRules);
+    }
+
+    // Non-backtracking patterns with the same options become one alternation (one pass over the text instead of one
+    // per pattern), as many per alternation as the engine's automaton limit allows; a backtracking pattern keeps its
+    // own regex and timeout.
+    private ImmutableArray<PatternGroup> Group(ImmutableArray<CompiledPattern> patterns)
+    {
+        var groups = ImmutableArray.CreateBuilder<PatternGroup>();
+        foreach (var members in patterns.Where(p => p.NonBacktracking).GroupBy(p => p.Regex.Options))
+        {
+            var pending = new List<CompiledPattern>();
+            Regex? screen = null;
+            foreach (var pattern in members)
+            {
+                if (pending.Count == 0)
+                {
+                    pending.Add(pattern);
+                    screen = pattern.Regex;
+                    continue;
+                }
+
+                if (Screen(members.Key, [.. pending, pattern]) is { } wider)
+                {
+                    pending.Add(pattern);
+                    screen = wider;
+                    continue;
+                }
+
+                groups.Add(new PatternGroup(screen!, [.. pending]));
+                pending = [pattern];
+                screen = pattern.Regex;
+            }
+
+            if (pending.Count > 0)
+            {
+                groups.Add(new PatternGroup(screen!, [.. pending]));
+            }
+        }
+
+        foreach (var pattern in patterns.Where(p => !p.NonBacktracking))
+        {
+            groups.Add(new PatternGroup(pattern.Regex, [pattern]));
+        }
+
+        return groups.DrainToImmutable();
+    }
+
+    // The alternation of the patterns, or null when the engine refuses it (its automaton would be too large).
+    private Regex? Screen(RegexOptions options, List<CompiledPattern> patterns)
+    {
+        var key = (options, string.Join("\n", patterns.Select(p => p.Regex.ToString())));
+        if (_screens.TryGetValue(key, out var screen))
+        {
+            return screen;
+        }
+
+        try
+        {
+            screen = new Regex(string.Join("|", patterns.Select(p => "(?:" + p.Regex + ")")), options);
+        }
+        catch (NotSupportedException)
+        {
+            screen = null;
+        }
+
+        return _screens.GetOrAdd(key, screen);
     }
 
     private static IEnumerable<PiiKind> KindsOf(uint bits)

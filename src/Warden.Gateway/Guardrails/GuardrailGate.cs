@@ -77,7 +77,7 @@ public sealed partial class GuardrailGate : IGuardrailGate
         {
             RecordBlock(request, rule, inspect.BlockKind!, inspect.BlockSnippet!);
             return ValueTask.FromResult(new GateDecision(GatewayError.GuardrailBlocked,
-                $"The request was blocked by guardrail rule '{rule}'."));
+                $"The request was blocked by a guardrail (rule {rule})."));
         }
 
         if (inspect.MaskMatches > 0)
@@ -207,27 +207,41 @@ public sealed partial class GuardrailGate : IGuardrailGate
             }
 
             var chars = _chars.AsSpan(0, Encoding.UTF8.GetChars(text, _chars));
-            foreach (var pattern in _guardrails.Patterns)
+            foreach (var group in _guardrails.PatternGroups)
             {
                 try
                 {
-                    foreach (var match in pattern.Regex.EnumerateMatches(chars))
+                    if (group.Screen.IsMatch(chars) && FirstMatch(group, text, chars))
                     {
-                        BlockRule = pattern.RuleId;
-                        BlockKind = "pattern";
-                        var start = Encoding.UTF8.GetByteCount(chars[..match.Index]);
-                        var length = Encoding.UTF8.GetByteCount(chars.Slice(match.Index, match.Length));
-                        BlockSnippet = GuardrailSnippet.Around(text, start, length, focusKind: null);
                         return false;
                     }
                 }
                 catch (RegexMatchTimeoutException)
                 {
-                    _gate.PatternTimedOut(pattern.RuleId);
+                    _gate.PatternTimedOut(group.Members[0].RuleId);
                 }
             }
 
             return true;
+        }
+
+        // After the group's screen matched: names the first rule that matches, and where.
+        private bool FirstMatch(PatternGroup group, ReadOnlySpan<byte> text, ReadOnlySpan<char> chars)
+        {
+            foreach (var pattern in group.Members)
+            {
+                foreach (var match in pattern.Regex.EnumerateMatches(chars))
+                {
+                    BlockRule = pattern.RuleId;
+                    BlockKind = "pattern";
+                    var start = Encoding.UTF8.GetByteCount(chars[..match.Index]);
+                    var length = Encoding.UTF8.GetByteCount(chars.Slice(match.Index, match.Length));
+                    BlockSnippet = GuardrailSnippet.Around(text, start, length, focusKind: null);
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 
