@@ -26,6 +26,7 @@ internal static class ConfigReader
         var guards = await db.SemanticGuardConfigs.AsNoTracking().ToDictionaryAsync(s => s.ProjectId, cancellationToken);
         var mcpServers = (await db.McpServers.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(m => m.ProjectId);
         var prices = await db.Prices.AsNoTracking().ToListAsync(cancellationToken);
+        var platformPii = await PlatformPiiDefault.ReadAsync(db, cancellationToken);
         var assignments = (await db.ProjectGroups.AsNoTracking().Select(pg => new { pg.ProjectId, pg.GroupId }).ToListAsync(cancellationToken))
             .ToLookup(pg => pg.ProjectId, pg => pg.GroupId);
 
@@ -98,6 +99,7 @@ internal static class ConfigReader
                 CacheRead = p.CacheReadUsdPerMillion,
                 CacheWrite = p.CacheWriteUsdPerMillion,
             })],
+            PlatformPiiRules = platformPii is { } pii ? PlatformPiiDefault.ToWire(pii.Rules) : null,
         };
     }
 

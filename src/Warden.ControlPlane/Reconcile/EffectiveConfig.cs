@@ -17,6 +17,7 @@ namespace Warden.ControlPlane.Reconcile;
 /// <param name="Cache">Semantic cache settings (null: off).</param>
 /// <param name="SemanticGuard">Semantic guard settings (null: off).</param>
 /// <param name="McpServers">MCP servers.</param>
+/// <param name="PiiRules">The PII rules the project's traffic enforces and where they come from.</param>
 public sealed record EffectiveConfig(
     Guid ProjectId,
     string Organization,
@@ -33,7 +34,14 @@ public sealed record EffectiveConfig(
     EffectiveGuardrails? Guardrails,
     EffectiveCache? Cache,
     EffectiveSemanticGuard? SemanticGuard,
-    IReadOnlyList<EffectiveMcpServer> McpServers);
+    IReadOnlyList<EffectiveMcpServer> McpServers,
+    EffectivePiiRules PiiRules);
+
+/// <summary>
+/// The PII rules in force for a project: its own (<c>source</c> <c>project</c>), else the platform default
+/// (<c>platform</c>), else none (<c>none</c>: no PII scanning).
+/// </summary>
+public sealed record EffectivePiiRules(string Source, IReadOnlyDictionary<string, string> Rules);
 
 /// <summary>A logical model.</summary>
 public sealed record EffectiveRoute(string LogicalModel, string Strategy, int MaxAttemptsPerTarget, int RetryBackoffMs, IReadOnlyList<EffectiveRouteTarget> Targets);

@@ -65,7 +65,16 @@ public static class EffectiveConfigView
                 : null,
             settings.SemanticGuard is { } s ? new EffectiveSemanticGuard(s.Enabled, s.Threshold, [.. s.DenyExamples], [.. s.AllowExamples]) : null,
             [.. settings.McpServers.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new EffectiveMcpServer(
-                m.Name, m.BackendUrl.ToString(), (int)m.Timeout.TotalMilliseconds, m.CredentialReference, m.Enabled))]);
+                m.Name, m.BackendUrl.ToString(), (int)m.Timeout.TotalMilliseconds, m.CredentialReference, m.Enabled))],
+            PiiRules(settings.Guardrails?.PiiRules, snapshot.Config.PlatformPiiRules));
+    }
+
+    /// <summary>A project's own rules win; without them the platform default applies (SPEC G-1).</summary>
+    private static EffectivePiiRules PiiRules(IReadOnlyDictionary<string, PiiRuleAction>? project, IReadOnlyDictionary<string, PiiRuleAction>? platform)
+    {
+        var (source, rules) = project is not null ? ("project", project) : platform is not null ? ("platform", platform) : ("none", null);
+        return new EffectivePiiRules(source, rules?.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(kv => kv.Key, kv => kv.Value == PiiRuleAction.Block ? "block" : "mask", StringComparer.Ordinal) ?? []);
     }
 
     private static void Add<T>(List<T> list, T? item)

@@ -14,6 +14,16 @@ public static class UsageBatchValidator
     private const int ProviderLength = 63;
     private const int CodeLength = 128;
 
+    // guardrail_blocks: rule ids are project-chosen pattern ids or built-in ids (≤ 100 characters); snippets are short.
+    private const int RuleIdLength = 100;
+    private const int SnippetLength = 500;
+
+    /// <summary>The status of an event that carries a <see cref="UsageEvent.Block"/>.</summary>
+    public const string BlockedStatus = "guardrail_blocked";
+
+    /// <summary>The kinds of guardrail a block may name.</summary>
+    public static readonly IReadOnlyList<string> BlockKinds = ["pii", "pattern", "semantic"];
+
     // SQLite stores money as nano-USD in a 64-bit integer (±9.2e9 USD); no single request costs a billion dollars.
     private const decimal MaxCostUsd = 1_000_000_000m;
 
@@ -95,7 +105,35 @@ public static class UsageBatchValidator
             ?? Text(e.RequestId, "requestId", CodeLength, required: true)
             ?? Tokens(e.Tokens)
             ?? (e.CostUsd < 0 || e.CostUsd >= MaxCostUsd ? ".costUsd is out of range." : null)
-            ?? (e.LatencyMs < 0 ? ".latencyMs is negative." : null);
+            ?? (e.LatencyMs < 0 ? ".latencyMs is negative." : null)
+            ?? Block(e);
+    }
+
+    /// <summary>A block rides only on a <c>guardrail_blocked</c> event and must fit <c>guardrail_blocks</c>.</summary>
+    private static string? Block(UsageEvent e)
+    {
+        if (e.Block is not { } block)
+        {
+            return null;
+        }
+
+        if (!string.Equals(e.Status, BlockedStatus, StringComparison.Ordinal))
+        {
+            return $".block is only allowed on events with status {BlockedStatus}.";
+        }
+
+        if (block.Kind is null || !BlockKinds.Contains(block.Kind, StringComparer.Ordinal))
+        {
+            return ".block.kind must be one of pii, pattern, semantic.";
+        }
+
+        if (block.Snippet is null)
+        {
+            return ".block.snippet is missing.";
+        }
+
+        return Text(block.RuleId, "block.ruleId", RuleIdLength, required: true)
+            ?? (block.Snippet.Length > SnippetLength ? string.Create(CultureInfo.InvariantCulture, $".block.snippet is longer than {SnippetLength} characters.") : null);
     }
 
     private static string? Text(string? value, string name, int maxLength, bool required)

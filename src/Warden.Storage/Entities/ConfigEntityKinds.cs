@@ -24,4 +24,5 @@ public static class ConfigEntityKinds
     public const string SemanticGuard = "semantic_guard";
     public const string McpServer = "mcp_server";
     public const string AccessToken = "access_token";
+    public const string PlatformSetting = "platform_setting";
 }

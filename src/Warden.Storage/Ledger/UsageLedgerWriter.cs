@@ -9,11 +9,14 @@ namespace Warden.Storage.Ledger;
 
 /// <summary>
 /// Appends usage events to the ledger (<c>usage_records</c> and <c>usage_record_groups</c>) in bulk, idempotently by
-/// event id: an event already in the ledger is skipped, so a re-sent batch never counts twice. One transaction per
-/// batch; when <see cref="WriteAsync"/> returns, the rows are committed.
+/// event id: an event already in the ledger is skipped, so a re-sent batch never counts twice. An event that carries a
+/// <see cref="UsageEvent.Block"/> also becomes a <c>guardrail_blocks</c> row (same id, same idempotency). One
+/// transaction per batch; when <see cref="WriteAsync"/> returns, the rows are committed.
 /// <list type="bullet">
 /// <item>PostgreSQL: binary <c>COPY</c> into session-local staging tables, then
-/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> into the ledger.</item>
+/// <c>INSERT … SELECT … ON CONFLICT DO NOTHING</c> into the ledger. Blocks (rare) travel as array parameters of one
+/// more <c>INSERT … SELECT FROM unnest(…)</c> in the same command batch: no extra round trip, and none at all when the
+/// batch has no block.</item>
 /// <item>SQLite: one <c>BEGIN IMMEDIATE</c> transaction with a prepared <c>INSERT OR IGNORE</c> per row.</item>
 /// </list>
 /// Rows are only ever inserted; no shared row is updated, so concurrent batches never wait on each other's rows.
@@ -37,6 +40,18 @@ public sealed class UsageLedgerWriter : IAsyncDisposable
         "INSERT OR IGNORE INTO usage_records (" + RecordColumns + ") VALUES " +
         "($event_id, $occurred_at, $organization_id, $project_id, $consumer_id, $api_key_id, $logical_model, $provider_name, $upstream_model, " +
         "$input_tokens, $output_tokens, $cache_read_tokens, $cache_write_tokens, $cost_usd, $cache_hit, $status, $latency_ms, $request_id)";
+
+    private const string BlockColumns = "id, occurred_at, organization_id, project_id, consumer_id, rule_id, kind, snippet, request_id, reported_false_positive";
+
+    private const string PostgresBlockSql =
+        "INSERT INTO guardrail_blocks (" + BlockColumns + ") " +
+        "SELECT b.id, b.occurred_at, b.organization_id, b.project_id, b.consumer_id, b.rule_id, b.kind, b.snippet, b.request_id, FALSE " +
+        "FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) " +
+        "AS b(id, occurred_at, organization_id, project_id, consumer_id, rule_id, kind, snippet, request_id) ON CONFLICT (id) DO NOTHING";
+
+    private const string SqliteBlockSql =
+        "INSERT OR IGNORE INTO guardrail_blocks (" + BlockColumns + ") VALUES " +
+        "($id, $occurred_at, $organization_id, $project_id, $consumer_id, $rule_id, $kind, $snippet, $request_id, 0)";
 
     private const string SqliteGroupSql =
         "INSERT OR IGNORE INTO usage_record_groups (" + GroupColumns + ") VALUES ($event_id, $group_id, $occurred_at, $cost_usd)";
@@ -148,6 +163,11 @@ public sealed class UsageLedgerWriter : IAsyncDisposable
                 "INSERT INTO usage_records (" + RecordColumns + ") SELECT " + RecordColumns + " FROM usage_records_stage ON CONFLICT (event_id) DO NOTHING"));
             merge.BatchCommands.Add(new NpgsqlBatchCommand(
                 "INSERT INTO usage_record_groups (" + GroupColumns + ") SELECT " + GroupColumns + " FROM usage_record_groups_stage ON CONFLICT (event_id, group_id) DO NOTHING"));
+            if (BlockCommand(events) is { } blocks)
+            {
+                merge.BatchCommands.Add(blocks);
+            }
+
             await merge.ExecuteNonQueryAsync(cancellationToken);
             inserted = merge.BatchCommands[0].RecordsAffected;
         }
@@ -155,6 +175,40 @@ public sealed class UsageLedgerWriter : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
         return inserted;
     }
+
+    /// <summary>The <c>guardrail_blocks</c> insert for the batch's blocks, or null when it has none (the common case).</summary>
+    private static NpgsqlBatchCommand? BlockCommand(IReadOnlyList<UsageEvent> events)
+    {
+        List<UsageEvent>? blocked = null;
+        foreach (var e in events)
+        {
+            if (e.Block is not null)
+            {
+                (blocked ??= []).Add(e);
+            }
+        }
+
+        if (blocked is null)
+        {
+            return null;
+        }
+
+        var command = new NpgsqlBatchCommand(PostgresBlockSql);
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, blocked.Select(e => e.EventId)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, blocked.Select(e => e.OccurredAt.ToUniversalTime())));
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, blocked.Select(e => e.OrganizationId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, blocked.Select(e => e.ProjectId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Uuid, blocked.Select(e => e.ConsumerId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Varchar, blocked.Select(e => e.Block!.RuleId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Varchar, blocked.Select(e => e.Block!.Kind)));
+        command.Parameters.Add(Array(NpgsqlDbType.Varchar, blocked.Select(e => e.Block!.Snippet)));
+        command.Parameters.Add(Array(NpgsqlDbType.Varchar, blocked.Select(e => e.RequestId)));
+        return command;
+    }
+
+    // Positional ($1 …) parameters work in a command batch whether or not SQL rewriting is on.
+    private static NpgsqlParameter Array<T>(NpgsqlDbType type, IEnumerable<T> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.ToArray() };
 
     private static async Task WriteNullableAsync(NpgsqlBinaryImporter import, string? value, CancellationToken cancellationToken)
     {
@@ -193,6 +247,19 @@ public sealed class UsageLedgerWriter : IAsyncDisposable
             g[name] = group.Parameters.Add(new SqliteParameter("$" + name, null));
         }
 
+        // Prepared only for a batch that carries a block (rare).
+        await using var block = events.Any(e => e.Block is not null) ? connection.CreateCommand() : null;
+        var b = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
+        if (block is not null)
+        {
+            block.Transaction = transaction;
+            block.CommandText = SqliteBlockSql;
+            foreach (var name in BlockColumns.Split(", ").SkipLast(1))
+            {
+                b[name] = block.Parameters.Add(new SqliteParameter("$" + name, null));
+            }
+        }
+
         var inserted = 0;
         foreach (var e in events)
         {
@@ -220,6 +287,21 @@ public sealed class UsageLedgerWriter : IAsyncDisposable
             p["request_id"].Value = e.RequestId;
             var added = await record.ExecuteNonQueryAsync(cancellationToken);
             inserted += added;
+            if (block is not null && e.Block is { } info)
+            {
+                // INSERT OR IGNORE on its own id, so a re-sent block is skipped like its usage row.
+                b["id"].Value = SqliteGuid(e.EventId);
+                b["occurred_at"].Value = occurredAt;
+                b["organization_id"].Value = SqliteGuid(e.OrganizationId);
+                b["project_id"].Value = SqliteGuid(e.ProjectId);
+                b["consumer_id"].Value = SqliteGuid(e.ConsumerId);
+                b["rule_id"].Value = info.RuleId;
+                b["kind"].Value = info.Kind;
+                b["snippet"].Value = info.Snippet;
+                b["request_id"].Value = e.RequestId;
+                await block.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (added == 0)
             {
                 continue;

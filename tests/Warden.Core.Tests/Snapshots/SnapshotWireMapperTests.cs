@@ -61,6 +61,25 @@ public sealed class SnapshotWireMapperTests
     }
 
     [Fact]
+    public void ConfigPart_PlatformPiiDefault_RoundTripsAndChangesTheContent()
+    {
+        var without = SampleConfig();
+        var with = SampleConfig();
+        with.PlatformPiiRules = new Dictionary<string, PiiRuleAction> { ["email"] = PiiRuleAction.Mask, ["thai_national_id"] = PiiRuleAction.Block };
+
+        var config = SnapshotWireMapper.ToConfigPart(RoundTrip(with, SnapshotWireJsonContext.Default.ConfigWire), "cfg-pii");
+        var none = SnapshotWireMapper.ToConfigPart(RoundTrip(without, SnapshotWireJsonContext.Default.ConfigWire), "cfg-none");
+
+        Assert.Equal(PiiRuleAction.Block, config.PlatformPiiRules!["thai_national_id"]);
+        Assert.Equal(PiiRuleAction.Mask, config.PlatformPiiRules["email"]);
+        Assert.Equal(2, config.PlatformPiiRules.Count);
+        Assert.Null(none.PlatformPiiRules);
+        Assert.NotEqual(
+            SnapshotWireMapper.ContentId(JsonSerializer.SerializeToUtf8Bytes(with, SnapshotWireJsonContext.Default.ConfigWire)),
+            SnapshotWireMapper.ContentId(JsonSerializer.SerializeToUtf8Bytes(without, SnapshotWireJsonContext.Default.ConfigWire)));
+    }
+
+    [Fact]
     public void ScopeChains_ListEveryApplicableBudgetAndLimit_WidestFirst()
     {
         var config = SnapshotWireMapper.ToConfigPart(SampleConfig(), "cfg");

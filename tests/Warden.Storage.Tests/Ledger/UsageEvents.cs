@@ -26,6 +26,18 @@ internal static class UsageEvents
         RequestId = "req-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary><paramref name="e"/> as the guardrail gate reports a block: $0, no tokens, status guardrail_blocked.</summary>
+    public static UsageEvent Blocked(UsageEvent e, GuardrailBlockInfo block) => e with
+    {
+        ProviderName = null,
+        UpstreamModel = null,
+        Tokens = default,
+        CostUsd = 0m,
+        Status = "guardrail_blocked",
+        HttpStatus = 403,
+        Block = block,
+    };
+
     public static List<UsageEvent> Batch(Guid organizationId, Guid consumerId, int count, params Guid[] groups) =>
         [.. Enumerable.Range(0, count).Select(i => Create(organizationId, consumerId, i, groups))];
 }

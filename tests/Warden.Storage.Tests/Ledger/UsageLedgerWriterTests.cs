@@ -99,6 +99,57 @@ public abstract class UsageLedgerWriterTests(StorageFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task WriteAsync_BatchWithBlocks_StoresUsageAndBlockRowsOnce()
+    {
+        var org = Guid.NewGuid();
+        var consumer = Guid.NewGuid();
+        var batch = UsageEvents.Batch(org, consumer, 20);
+        batch[3] = UsageEvents.Blocked(batch[3], new GuardrailBlockInfo("pii.credit_card", "pii", "card [CREDIT_CARD] please"));
+        batch[11] = UsageEvents.Blocked(batch[11], new GuardrailBlockInfo("jailbreak.dan", "pattern", "you are now [MATCH]"));
+
+        var first = await _writer.WriteAsync(batch);
+        // A re-sent batch, and one where a blocked event comes again with new events around it.
+        var second = await _writer.WriteAsync(batch);
+        var third = await _writer.WriteAsync([batch[3], .. UsageEvents.Batch(org, consumer, 2)]);
+
+        Assert.Equal(20, first);
+        Assert.Equal(0, second);
+        Assert.Equal(2, third);
+        await using var context = Fixture.NewContext();
+        var blocks = await context.GuardrailBlocks.Where(b => b.OrganizationId == org).OrderBy(b => b.RuleId).ToListAsync();
+        Assert.Equal(2, blocks.Count);
+        var card = blocks.Single(b => b.Id == batch[3].EventId);
+        Assert.Equal("pii.credit_card", card.RuleId);
+        Assert.Equal("pii", card.Kind);
+        Assert.Equal("card [CREDIT_CARD] please", card.Snippet);
+        Assert.Equal(batch[3].OccurredAt, card.OccurredAt);
+        Assert.Equal(batch[3].ProjectId, card.ProjectId);
+        Assert.Equal(consumer, card.ConsumerId);
+        Assert.Equal(batch[3].RequestId, card.RequestId);
+        Assert.False(card.ReportedFalsePositive);
+        Assert.Null(card.ReportedAt);
+        Assert.Equal("pattern", blocks.Single(b => b.Id == batch[11].EventId).Kind);
+
+        // The usage row is still written: a $0 request with status guardrail_blocked.
+        var usage = await context.UsageRecords.SingleAsync(r => r.EventId == batch[3].EventId);
+        Assert.Equal("guardrail_blocked", usage.Status);
+        Assert.Equal(0m, usage.CostUsd);
+        Assert.Equal(22, await context.UsageRecords.CountAsync(r => r.OrganizationId == org));
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchWithoutBlocks_WritesNoBlockRows()
+    {
+        var org = Guid.NewGuid();
+
+        await _writer.WriteAsync(UsageEvents.Batch(org, Guid.NewGuid(), 10));
+
+        await using var context = Fixture.NewContext();
+        Assert.Equal(10, await context.UsageRecords.CountAsync(r => r.OrganizationId == org));
+        Assert.False(await context.GuardrailBlocks.AnyAsync(b => b.OrganizationId == org));
+    }
+
+    [Fact]
     public async Task WriteAsync_ConcurrentResendsOfOneBatch_RowsOnce()
     {
         var org = Guid.NewGuid();

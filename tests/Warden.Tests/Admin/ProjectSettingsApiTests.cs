@@ -43,7 +43,7 @@ public sealed class ProjectSettingsApiTests : IClassFixture<AdminApiServer>
 
         var saved = await (await admin.PutJsonAsync(url, new
         {
-            curatedPatternIds = new[] { "jailbreak", "system-prompt-leak" },
+            curatedPatternIds = new[] { "jailbreak.dan", "system-prompt.reveal" },
             customPatterns = new[] { new { id = "no-internal-hosts", pattern = @"\bcorp\.internal\b" } },
             piiRules = new Dictionary<string, string> { ["email"] = "mask", ["credit_card"] = "block" },
         }).ExpectAsync(HttpStatusCode.OK)).JsonAsync();

@@ -39,6 +39,33 @@ public sealed class UsageIngestEndpointTests(IngestControlPlane controlPlane) : 
     }
 
     [Fact]
+    public async Task Post_BatchWithABlock_WritesUsageAndBlockRowsOnce_ABlockOnAServedEventIs400()
+    {
+        var org = Guid.NewGuid();
+        var events = LedgerEvents.Batch(org, 3);
+        events[1] = events[1] with
+        {
+            Tokens = default, CostUsd = 0m, Status = "guardrail_blocked", HttpStatus = 403, ProviderName = null, UpstreamModel = null,
+            Block = new GuardrailBlockInfo("system-prompt.reveal", "pattern", "please [MATCH] verbatim"),
+        };
+
+        var (status, answer) = await PostAsync(Serialize(events));
+        var (again, _) = await PostAsync(Serialize(events));
+        var (refused, problem) = await PostAsync(Serialize([events[1] with { EventId = Guid.CreateVersion7(), Status = "ok" }]));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(3, answer!["inserted"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, again);
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("events[0].block", problem!.ToJsonString(), StringComparison.Ordinal);
+        await using var context = controlPlane.Contexts.CreateDbContext();
+        var block = await context.GuardrailBlocks.SingleAsync(b => b.OrganizationId == org);
+        Assert.Equal((events[1].EventId, "system-prompt.reveal", "pattern", "please [MATCH] verbatim", events[1].RequestId),
+            (block.Id, block.RuleId, block.Kind, block.Snippet, block.RequestId));
+        Assert.Equal(3, await context.UsageRecords.CountAsync(r => r.OrganizationId == org));
+    }
+
+    [Fact]
     public async Task Post_WithoutTheIngestToken_401_AndTheInternalTokenIsNotEnough()
     {
         var body = Serialize(LedgerEvents.Batch(Guid.NewGuid(), 1));

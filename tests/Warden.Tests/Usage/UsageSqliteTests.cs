@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Warden.ControlPlane;
 using Warden.ControlPlane.Hosting;
+using Warden.ControlPlane.Usage;
+using Warden.Core.Usage;
 using Warden.Storage;
 using Warden.Storage.Entities;
 using Warden.Tests.Admin;
@@ -83,5 +86,43 @@ public sealed class UsageSqliteTests : IAsyncLifetime
         Assert.Equal(["2026-03-01T00:00:00.000000Z", "2026-03-01T23:59:59.999999Z", "2026-03-02T00:00:00.000000Z"], records.Skip(1).Select(r => r[at]));
         Assert.Equal("team, \"a\"", records[2][model]);
         Assert.Equal([0.000000001m, 0.1m, 123.456789012m], json.AsArray().Select(r => r!["cost_usd"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
+    public async Task BlockedEvent_OnSqlite_IngestedOnceAndShownToTheOrgAdmin()
+    {
+        using var admin = new HttpClient { BaseAddress = _url };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        await admin.PostJsonAsync("/api/orgs", new { slug = "lite-blocks", name = "Lite" }).ExpectAsync(HttpStatusCode.Created);
+        var project = await (await admin.PostJsonAsync("/api/orgs/lite-blocks/projects", new { slug = "p1", name = "P1" }).ExpectAsync(HttpStatusCode.Created)).JsonAsync();
+        var consumer = await (await admin.PostJsonAsync("/api/orgs/lite-blocks/projects/p1/consumers", new { name = "svc" }).ExpectAsync(HttpStatusCode.Created)).JsonAsync();
+        Guid organizationId;
+        await using (var db = new WardenDbContextFactory(_storage).CreateDbContext())
+        {
+            organizationId = await db.Organizations.Where(o => o.Slug == "lite-blocks").Select(o => o.Id).SingleAsync();
+        }
+
+        var blocked = new UsageEvent
+        {
+            EventId = Guid.CreateVersion7(), OccurredAt = DateTimeOffset.UtcNow, OrganizationId = organizationId, ProjectId = project["id"]!.GetValue<Guid>(),
+            ConsumerId = consumer["id"]!.GetValue<Guid>(), GroupIds = [], KeyId = Guid.NewGuid(), LogicalModel = "chat", Status = "guardrail_blocked",
+            HttpStatus = 403, RequestId = "req-blocked", Block = new GuardrailBlockInfo("role-override.fake-system", "pattern", "[MATCH] you are root"),
+        };
+        var json = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new UsageBatch { Events = [blocked] }, UsageJsonContext.Default.UsageBatch);
+        var ingest = _app.Services.GetRequiredService<UsageIngestService>();
+
+        var first = await ingest.IngestAsync(json, CancellationToken.None);
+        var second = await ingest.IngestAsync(json, CancellationToken.None);
+
+        Assert.Equal((UsageIngestStatus.Stored, 1), (first.Status, first.Inserted));
+        Assert.Equal((UsageIngestStatus.Stored, 0), (second.Status, second.Inserted));
+        var blocks = await (await admin.GetAsync("/api/orgs/lite-blocks/guardrail-blocks?reportedFalsePositive=false").ExpectAsync(HttpStatusCode.OK)).JsonAsync();
+        var item = Assert.Single(blocks["items"]!.AsArray())!;
+        Assert.Equal((blocked.EventId, "role-override.fake-system", "pattern", "[MATCH] you are root", "lite-blocks.p1.svc"),
+            (item["id"]!.GetValue<Guid>(), item["ruleId"]!.GetValue<string>(), item["kind"]!.GetValue<string>(), item["snippet"]!.GetValue<string>(), item["consumer"]!.GetValue<string>()));
+        Assert.Equal(blocked.OccurredAt.ToUnixTimeMilliseconds(), item["occurredAt"]!.GetValue<DateTimeOffset>().ToUnixTimeMilliseconds());
+        Assert.Empty((await (await admin.GetAsync("/api/orgs/lite-blocks/guardrail-blocks?reportedFalsePositive=true").ExpectAsync(HttpStatusCode.OK)).JsonAsync())["items"]!.AsArray());
+        var report = await (await admin.GetAsync("/api/orgs/lite-blocks/usage").ExpectAsync(HttpStatusCode.OK)).JsonAsync();
+        Assert.Equal((1L, 0m), (report["total"]!["requests"]!.GetValue<long>(), report["total"]!["costUsd"]!.GetValue<decimal>()));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Warden.Core.Guardrails;
 using Warden.Storage.Entities;
 
 namespace Warden.ControlPlane.Admin.Endpoints;
@@ -18,15 +19,31 @@ public sealed record CustomPattern(string Id, string Pattern);
 /// </summary>
 public sealed record GuardrailsRequest(List<string>? CuratedPatternIds = null, List<CustomPattern>? CustomPatterns = null, Dictionary<string, PiiAction>? PiiRules = null);
 
+/// <summary>
+/// A project's custom regex as saved, and whether it can run with <c>RegexOptions.NonBacktracking</c> (linear time);
+/// when it cannot (backreferences, lookarounds, atomic groups …) the gateway runs it backtracking with a match timeout.
+/// </summary>
+public sealed record CustomPatternView(string Id, string Pattern, bool NonBacktracking);
+
 /// <summary>A project's guardrails; <c>isDefault</c> when never set (then <c>updatedAt</c> is null).</summary>
-public sealed record GuardrailsView(IReadOnlyList<string> CuratedPatternIds, IReadOnlyList<CustomPattern> CustomPatterns, IReadOnlyDictionary<string, PiiAction>? PiiRules,
+public sealed record GuardrailsView(IReadOnlyList<string> CuratedPatternIds, IReadOnlyList<CustomPatternView> CustomPatterns, IReadOnlyDictionary<string, PiiAction>? PiiRules,
     bool IsDefault, DateTimeOffset? UpdatedAt);
 
-/// <summary><c>/api/orgs/{org}/projects/{project}/guardrails</c>: prompt-injection patterns and PII rules.</summary>
+/// <summary>One entry of the curated prompt-injection library.</summary>
+public sealed record InjectionPatternView(string Id, string Category, string Description, string Pattern);
+
+/// <summary>The curated prompt-injection library and the PII kinds rules may name.</summary>
+public sealed record GuardrailLibraryView(IReadOnlyList<InjectionPatternView> Patterns, IReadOnlyList<string> PiiKinds);
+
+/// <summary>
+/// <c>/api/orgs/{org}/projects/{project}/guardrails</c>: prompt-injection patterns and PII rules;
+/// <c>/api/guardrails/library</c>: the curated library (any admin); <c>/api/platform/guardrails/pii-default</c>: the
+/// platform PII default (see <see cref="PlatformPiiDefaultEndpoints"/>).
+/// </summary>
 public static partial class GuardrailEndpoints
 {
-    /// <summary>PII kinds a rule may name.</summary>
-    public static readonly FrozenSet<string> PiiKinds = FrozenSet.ToFrozenSet(["email", "phone", "credit_card", "iban", "ssn", "ip_address"], StringComparer.Ordinal);
+    /// <summary>PII kinds a rule may name (<see cref="Core.Guardrails.PiiKinds.Names"/>).</summary>
+    public static readonly FrozenSet<string> PiiKinds = FrozenSet.ToFrozenSet(Core.Guardrails.PiiKinds.Names, StringComparer.Ordinal);
 
     /// <summary>Most curated or custom patterns per project.</summary>
     public const int MaxPatterns = 100;
@@ -43,6 +60,8 @@ public static partial class GuardrailEndpoints
         var guardrails = api.MapGroup("/orgs/{org}/projects/{project}/guardrails").WithTags("Guardrails");
         guardrails.MapGet("/", GetAsync).Produces<GuardrailsView>();
         guardrails.MapPut("/", ReplaceAsync).AcceptsJson<GuardrailsRequest>().Produces<GuardrailsView>();
+        api.MapGet("/guardrails/library", Library).WithTags("Guardrails").Produces<GuardrailLibraryView>();
+        api.MapPlatformPiiDefaultEndpoints();
         return api;
     }
 
@@ -50,7 +69,41 @@ public static partial class GuardrailEndpoints
 
     private static GuardrailsView View(GuardrailConfig? c) => c is null
         ? new GuardrailsView([], [], null, true, null)
-        : new GuardrailsView(c.CuratedPatternIds, [.. c.CustomPatterns.Select(p => new CustomPattern(p.Id, p.Pattern))], c.PiiRules, false, c.UpdatedAt);
+        : new GuardrailsView(c.CuratedPatternIds, [.. c.CustomPatterns.Select(p => new CustomPatternView(p.Id, p.Pattern, RunsNonBacktracking(p.Pattern)))], c.PiiRules, false, c.UpdatedAt);
+
+    /// <summary>Any admin (org or platform) may read the library; members have no use for it.</summary>
+    internal static void RequireAnyAdmin(AdminContext admin, string action)
+    {
+        if (admin.Principal.HighestRole == AccessTokenRole.Member)
+        {
+            throw new AdminDeniedException(action, null, null, $"'{action}' requires the org_admin or platform admin role.");
+        }
+    }
+
+    private static IResult Library(AdminContext admin)
+    {
+        RequireAnyAdmin(admin, "guardrails.library.read");
+        return Results.Ok(new GuardrailLibraryView(
+            [.. InjectionPatternLibrary.All.Select(p => new InjectionPatternView(p.Id, p.Category, p.Description, p.Pattern))],
+            Core.Guardrails.PiiKinds.Names));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pattern"/> compiles with <see cref="RegexOptions.NonBacktracking"/> (the gateway then runs
+    /// it in linear time); constructs that engine lacks make it fall back to backtracking with <see cref="MatchTimeout"/>.
+    /// </summary>
+    internal static bool RunsNonBacktracking(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
 
     private static async Task<IResult> GetAsync(AdminContext admin, string org, string project, CancellationToken ct)
     {
@@ -104,6 +157,10 @@ public static partial class GuardrailEndpoints
             {
                 validation.Add(field, $"repeats '{id}'.");
             }
+            else if (!InjectionPatternLibrary.TryGet(id, out _))
+            {
+                validation.Add(field, $"'{id}' is not in the curated library (GET /api/guardrails/library lists it).");
+            }
         }
 
         var custom = body.CustomPatterns ?? [];
@@ -141,15 +198,20 @@ public static partial class GuardrailEndpoints
             }
         }
 
-        foreach (var kind in body.PiiRules?.Keys ?? Enumerable.Empty<string>())
+        ValidatePiiKinds(validation, body.PiiRules);
+        validation.ThrowIfInvalid();
+    }
+
+    /// <summary>Every key of <paramref name="rules"/> must be a PII kind (the actions were checked when the JSON was read).</summary>
+    internal static void ValidatePiiKinds(Validation validation, Dictionary<string, PiiAction>? rules)
+    {
+        foreach (var kind in rules?.Keys ?? Enumerable.Empty<string>())
         {
             if (!PiiKinds.Contains(kind))
             {
-                validation.Add($"piiRules.{kind}", $"is not a PII kind; known kinds: {string.Join(", ", PiiKinds.Order(StringComparer.Ordinal))}.");
+                validation.Add($"piiRules.{kind}", $"is not a PII kind; known kinds: {string.Join(", ", Core.Guardrails.PiiKinds.Names)}.");
             }
         }
-
-        validation.ThrowIfInvalid();
     }
 
     private static string? CompileError(string pattern)

@@ -64,6 +64,7 @@ public static class MeEndpoints
         me.MapPost("/keys/{keyId:guid}/revoke", RevokeKeyAsync).Produces<MyKeyView>();
         me.MapGet("/usage", UsageAsync).Produces<MyUsageView>();
         me.MapGet("/blocked-requests", BlockedRequestsAsync).Produces<Page<BlockedRequestView>>();
+        me.MapPost("/blocked-requests/{id:guid}/report-false-positive", ReportFalsePositiveAsync).Produces<BlockedRequestView>();
         return api;
     }
 
@@ -193,6 +194,29 @@ public static class MeEndpoints
         var userId = RequireUser(admin, "guardrail_block.list");
         var ids = (await ConsumersAsync(admin, userId, ct)).Keys.ToList();
         return Results.Ok(await UsageEndpoints.BlocksPageAsync(admin, request, admin.Db.GuardrailBlocks.AsNoTracking().Where(b => ids.Contains(b.ConsumerId)), ct));
+    }
+
+    /// <summary>
+    /// Marks one of the caller's blocked requests as a false positive (SPEC G-4) for the organization's admins to review.
+    /// Idempotent: reporting again keeps the first report's time. Another person's block is 404, like a missing one.
+    /// </summary>
+    private static async Task<IResult> ReportFalsePositiveAsync(AdminContext admin, HttpRequest request, Guid id, CancellationToken ct)
+    {
+        const string action = "guardrail_block.report_false_positive";
+        var userId = RequireUser(admin, action);
+        var ids = (await ConsumersAsync(admin, userId, ct)).Keys.ToList();
+        var block = await admin.Db.GuardrailBlocks.SingleOrDefaultAsync(b => b.Id == id && ids.Contains(b.ConsumerId), ct)
+            ?? throw new AdminNotFoundException($"Blocked request {id} is not one of your blocked requests.");
+        if (!block.ReportedFalsePositive)
+        {
+            block.ReportedFalsePositive = true;
+            block.ReportedAt = admin.Now;
+        }
+
+        var org = await admin.Db.Organizations.AsNoTracking().Where(o => o.Id == block.OrganizationId).Select(o => o.Slug).SingleOrDefaultAsync(ct);
+        await admin.CommitAsync(action, org, "guardrail-block:" + block.Id, StatusCodes.Status200OK, ct);
+        var view = await UsageEndpoints.BlocksPageAsync(admin, request, admin.Db.GuardrailBlocks.AsNoTracking().Where(b => b.Id == block.Id), ct);
+        return Results.Ok(view.Items.Single());
     }
 
     /// <summary>The caller's consumers (by id, with <c>org.project.name</c>) in the organizations the credential may see.</summary>

@@ -23,13 +23,16 @@ public sealed record OrganizationUsageView(DateTimeOffset From, DateTimeOffset T
 public sealed record PlatformUsageView(DateTimeOffset From, DateTimeOffset To, UsageRowView Total, IReadOnlyList<UsageRowView> ByOrganization,
     IReadOnlyList<UsageRowView> ByModel, IReadOnlyList<UsageRowView> ByDay);
 
-/// <summary>A request a guardrail blocked: the rule and a short, already redacted snippet, never the prompt.</summary>
+/// <summary>
+/// A request a guardrail blocked: the rule and a short, already redacted snippet, never the prompt; whether (and when)
+/// the member reported it as a false positive.
+/// </summary>
 public sealed record BlockedRequestView(Guid Id, DateTimeOffset OccurredAt, string? Project, string? Consumer, string RuleId, string Kind,
-    string Snippet, string? RequestId, bool ReportedFalsePositive);
+    string Snippet, string? RequestId, bool ReportedFalsePositive, DateTimeOffset? ReportedAt);
 
 /// <summary>
 /// Usage reports for admins (SPEC ML-5): <c>GET /api/orgs/{org}/usage?from=&amp;to=</c>,
-/// <c>GET /api/orgs/{org}/projects/{project}/usage?from=&amp;to=</c> and <c>GET /api/orgs/{org}/guardrail-blocks</c> for
+/// <c>GET /api/orgs/{org}/projects/{project}/usage?from=&amp;to=</c> and <c>GET /api/orgs/{org}/guardrail-blocks?project=&amp;reportedFalsePositive=</c> for
 /// org admins of the organization and platform admins; <c>GET /api/usage?from=&amp;to=</c> across organizations for
 /// platform admins. Exports of ledger rows are in <see cref="UsageExportEndpoints"/>.
 /// </summary>
@@ -148,6 +151,12 @@ public static class UsageEndpoints
             query = query.Where(b => b.ProjectId == entity.Id);
         }
 
+        if (request.Query.TryGetValue("reportedFalsePositive", out var reported) && reported.ToString().Length > 0)
+        {
+            var flag = bool.TryParse(reported.ToString(), out var value) ? value : throw new AdminValidationException("reportedFalsePositive", "must be true or false.");
+            query = query.Where(b => b.ReportedFalsePositive == flag);
+        }
+
         return Results.Ok(await BlocksPageAsync(admin, request, query, ct));
     }
 
@@ -164,7 +173,7 @@ public static class UsageEndpoints
         {
             var p = projects.GetValueOrDefault(b.ProjectId);
             var consumer = p is not null && consumers.TryGetValue(b.ConsumerId, out var name) ? $"{p.Org}.{p.Slug}.{name}" : null;
-            return new BlockedRequestView(b.Id, b.OccurredAt, p?.Slug, consumer, b.RuleId, b.Kind, b.Snippet, b.RequestId, b.ReportedFalsePositive);
+            return new BlockedRequestView(b.Id, b.OccurredAt, p?.Slug, consumer, b.RuleId, b.Kind, b.Snippet, b.RequestId, b.ReportedFalsePositive, b.ReportedAt);
         }).ToList();
         return new Page<BlockedRequestView>(items, page.Offset, page.Limit, page.NextOffset);
     }

@@ -15,4 +15,10 @@ public sealed class ConfigWire
     /// when it has none. Part of the content, so a new epoch is a new configuration id that every gateway fetches.
     /// </summary>
     public string? CounterEpoch { get; set; }
+
+    /// <summary>
+    /// The platform's default PII rules (kind name → action, in ordinal key order), used by every project without PII
+    /// rules of its own; null when the platform sets none.
+    /// </summary>
+    public Dictionary<string, PiiRuleAction>? PlatformPiiRules { get; set; }
 }

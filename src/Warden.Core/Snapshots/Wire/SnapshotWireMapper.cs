@@ -54,6 +54,7 @@ public static class SnapshotWireMapper
         {
             Fingerprints = fingerprints.ToFrozenDictionary(),
             CounterEpoch = wire.CounterEpoch ?? "",
+            PlatformPiiRules = wire.PlatformPiiRules?.ToFrozenDictionary(StringComparer.Ordinal),
         };
     }
 
