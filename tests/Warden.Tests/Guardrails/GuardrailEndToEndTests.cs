@@ -106,7 +106,7 @@ public sealed class GuardrailEndToEndTests : IAsyncLifetime
 
         Assert.Equal("pii.credit_card", block.GetProperty("ruleId").GetString());
         Assert.Equal("pii", block.GetProperty("kind").GetString());
-        Assert.Equal("alice", block.GetProperty("consumer").GetString());
+        Assert.EndsWith("alice", block.GetProperty("consumer").GetString(), StringComparison.Ordinal);
         var snippet = block.GetProperty("snippet").GetString()!;
         Assert.Contains("[CREDIT_CARD]", snippet, StringComparison.Ordinal);
         Assert.DoesNotContain("4444", snippet, StringComparison.Ordinal);
