@@ -27,7 +27,7 @@ internal static class PiiSecretDetector
 
     internal static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
-    private static readonly SearchValues<byte> s_token = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/="u8);
+    private static readonly bool[] s_tokenTable = BuildTokenTable();
     private static readonly SearchValues<byte> s_hexOrDash = SearchValues.Create("0123456789abcdefABCDEF-"u8);
     private static readonly SearchValues<byte> s_wardenAlphabet = SearchValues.Create("23456789abcdefghijkmnpqrstuvwxyz"u8);
 
@@ -35,19 +35,28 @@ internal static class PiiSecretDetector
     {
         ScanPem(text, output);
 
+        // Prose is mostly short words: a table walk beats two vectorized searches per word.
+        var isToken = s_tokenTable;
         var i = 0;
         while (i < text.Length)
         {
-            var next = text[i..].IndexOfAny(s_token);
-            if (next < 0)
+            while (i < text.Length && !isToken[text[i]])
+            {
+                i++;
+            }
+
+            if (i == text.Length)
             {
                 return;
             }
 
-            var start = i + next;
-            var run = text[start..].IndexOfAnyExcept(s_token);
-            var end = run < 0 ? text.Length : start + run;
-            i = end;
+            var start = i;
+            while (i < text.Length && isToken[text[i]])
+            {
+                i++;
+            }
+
+            var end = i;
             if (end - start < MinTokenLength && !IsBearerWord(text, start, end))
             {
                 continue;
@@ -76,6 +85,17 @@ internal static class PiiSecretDetector
                 Generic(text, start, end, output);
             }
         }
+    }
+
+    private static bool[] BuildTokenTable()
+    {
+        var table = new bool[256];
+        foreach (var b in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/="u8)
+        {
+            table[b] = true;
+        }
+
+        return table;
     }
 
     private static bool IsBearerWord(ReadOnlySpan<byte> text, int start, int end) =>
