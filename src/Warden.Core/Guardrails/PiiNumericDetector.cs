@@ -52,11 +52,35 @@ internal static class PiiNumericDetector
             {
                 if (StartsNumber(text, i))
                 {
-                    Consider(kinds, PiiKind.CreditCard, CreditCard(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.ThaiNationalId, ThaiNationalId(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.Ssn, Ssn(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.IpAddress, Ipv4(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.Phone, NationalPhone(text, i), ref best, ref bestKind);
+                    // The first digit run and what follows it rule most detectors out before they run, which keeps
+                    // dense numeric text (tables, "1 2 3 …") cheap. Tried from the most to the least specific.
+                    var run = Digits(text, i);
+                    var after = At(text, i + run);
+                    var separated = after is (byte)'-' or (byte)' ' or (byte)'.' && IsDigit(At(text, i + run + 1));
+                    if (kinds.Has(PiiKind.CreditCard) && (run >= 13 || (run is >= 3 and <= 6 && separated)))
+                    {
+                        Consider(PiiKind.CreditCard, CreditCard(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.ThaiNationalId) && (run == 13 || (run == 1 && separated)))
+                    {
+                        Consider(PiiKind.ThaiNationalId, ThaiNationalId(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.Ssn) && (run == 9 || (run == 3 && separated)))
+                    {
+                        Consider(PiiKind.Ssn, Ssn(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.IpAddress) && run <= 3 && after == '.')
+                    {
+                        Consider(PiiKind.IpAddress, Ipv4(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.Phone) && ((run is >= 2 and <= 5 && separated) || (run == 1 && c == '1' && (separated || (after == ' ' && At(text, i + 2) == '(')))))
+                    {
+                        Consider(PiiKind.Phone, NationalPhone(text, i), ref best, ref bestKind);
+                    }
                 }
             }
             else if (c == '+')
@@ -83,10 +107,10 @@ internal static class PiiNumericDetector
         }
     }
 
-    private static void Consider(PiiKindSet kinds, PiiKind kind, int length, ref int best, ref PiiKind bestKind)
+    private static void Consider(PiiKind kind, int length, ref int best, ref PiiKind bestKind)
     {
         // Callers try kinds from the most to the least specific, so a tie keeps the earlier one.
-        if (length > best && kinds.Has(kind))
+        if (length > best)
         {
             best = length;
             bestKind = kind;
