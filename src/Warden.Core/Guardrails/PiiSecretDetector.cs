@@ -237,12 +237,13 @@ internal static class PiiSecretDetector
     /// <summary>
     /// Generic secrets: each part of the token between <c>=</c> signs (trailing base64 padding stays with its part)
     /// of 32–256 characters with upper-case, lower-case and digits, not pure hex (digests, git SHAs, UUIDs), not a
-    /// path (a <c>/</c> every 12 characters or more), not a dashed/underscored identifier, not made of words (see
-    /// <see cref="IsWordLike"/>), and Shannon entropy of at least <see cref="GenericMinEntropy"/> bits per character.
+    /// path (a <c>/</c> every 12 characters or more), not a dashed/underscored identifier, not an alphabet or counting
+    /// run, not made of words (see <see cref="IsWordLike"/>), not inline <c>base64,</c> data, and Shannon entropy of at least <see cref="GenericMinEntropy"/> bits per character.
     /// </summary>
     private static void Generic(ReadOnlySpan<byte> text, int start, int end, List<PiiMatch> output)
     {
-        if (end - start < GenericMinLength)
+        // Inline data (data:image/png;base64,…) is content, however random it looks.
+        if (end - start < GenericMinLength || (start >= 7 && text[(start - 7)..start].SequenceEqual("base64,"u8)))
         {
             return;
         }
@@ -288,7 +289,8 @@ internal static class PiiSecretDetector
             counts[b]++;
         }
 
-        if (!(upper && lower && digit) || (slashes >= 3 && slashes * 12 >= part.Length) || joiners * 10 > part.Length)
+        if (!(upper && lower && digit) || (slashes >= 3 && slashes * 12 >= part.Length) || joiners * 10 > part.Length
+            || IsMostlySequential(part))
         {
             return false;
         }
@@ -308,10 +310,10 @@ internal static class PiiSecretDetector
     }
 
     /// <summary>
-    /// CamelCase identifiers (<c>AddAuthenticationServices2024Extensions</c>) have as much character entropy as a
-    /// random key; what sets them apart is words. Word-like: at least 70 % of the characters sit in
-    /// <c>[A-Z]?[a-z]{2,}</c> runs and at least 30 % of the letters are vowels. Random base62/base64 of 32+
-    /// characters is word-like about once in 10,000 (measured by simulation), identifiers almost always.
+    /// CamelCase identifiers (<c>AddAuthenticationServices2024Extensions</c>, migration names, test names) have as
+    /// much character entropy as a random key; what sets them apart is words. Word-like: at least 85 % of the letters
+    /// sit in <c>[A-Z]?[a-z]{2,}</c> runs and at least 25 % of the letters are vowels. By simulation, a random
+    /// 32-character base62 key is word-like about 4 times in 10,000 (40-character base64: 3 in 100,000).
     /// </summary>
     internal static bool IsWordLike(ReadOnlySpan<byte> part)
     {
@@ -351,7 +353,19 @@ internal static class PiiSecretDetector
             i++;
         }
 
-        return inWords * 10 >= part.Length * 7 && vowels * 10 >= letters * 3;
+        return letters > 0 && inWords * 100 >= letters * 85 && vowels * 4 >= letters;
+    }
+
+    /// <summary>Alphabets and counting runs (<c>ABCDEF…abcdef…0123…</c>): most neighbours are consecutive bytes.</summary>
+    private static bool IsMostlySequential(ReadOnlySpan<byte> part)
+    {
+        var steps = 0;
+        for (var i = 1; i < part.Length; i++)
+        {
+            steps += part[i] == part[i - 1] + 1 ? 1 : 0;
+        }
+
+        return steps * 2 >= part.Length;
     }
 
     private static bool HasLetterAndDigit(ReadOnlySpan<byte> part) =>

@@ -176,6 +176,11 @@ public sealed class PiiScannerTextTests
     [InlineData("AKIA1234")]
     [InlineData("AKIAIOSFODNN7EXAMPLE1")] // 21 characters
     [InlineData("sk-this-is-not-a-real-key-example")]
+    [InlineData("Embeddings_UnknownModel_SdkThrows404ModelNotFound")] // test name
+    [InlineData("20261124134745_UsageRecordsOccurredAtIndex")] // migration name
+    [InlineData("20261124T101500Z-ab12cd/manifest")] // time-stamped object name
+    [InlineData("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")] // an alphabet
+    [InlineData("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")]
     public void Scan_NotASecret_FindsNoSecret(string text)
     {
         AssertFindsNo($"value {text} here", PiiKind.Secret);
