@@ -52,11 +52,35 @@ internal static class PiiNumericDetector
             {
                 if (StartsNumber(text, i))
                 {
-                    Consider(kinds, PiiKind.CreditCard, CreditCard(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.ThaiNationalId, ThaiNationalId(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.Ssn, Ssn(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.IpAddress, Ipv4(text, i), ref best, ref bestKind);
-                    Consider(kinds, PiiKind.Phone, NationalPhone(text, i), ref best, ref bestKind);
+                    // The first digit run and what follows it rule most detectors out before they run, which keeps
+                    // dense numeric text (tables, "1 2 3 …") cheap. Tried from the most to the least specific.
+                    var run = Digits(text, i);
+                    var after = At(text, i + run);
+                    var separated = after is (byte)'-' or (byte)' ' or (byte)'.' && IsDigit(At(text, i + run + 1));
+                    if (kinds.Has(PiiKind.CreditCard) && (run >= 13 || (run is >= 3 and <= 6 && separated)))
+                    {
+                        Consider(PiiKind.CreditCard, CreditCard(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.ThaiNationalId) && (run == 13 || (run == 1 && separated)))
+                    {
+                        Consider(PiiKind.ThaiNationalId, ThaiNationalId(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.Ssn) && (run == 9 || (run == 3 && separated)))
+                    {
+                        Consider(PiiKind.Ssn, Ssn(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.IpAddress) && run <= 3 && after == '.')
+                    {
+                        Consider(PiiKind.IpAddress, Ipv4(text, i), ref best, ref bestKind);
+                    }
+
+                    if (kinds.Has(PiiKind.Phone) && ((run is >= 2 and <= 5 && separated) || (run == 1 && c == '1' && (separated || (after == ' ' && At(text, i + 2) == '(')))))
+                    {
+                        Consider(PiiKind.Phone, NationalPhone(text, i), ref best, ref bestKind);
+                    }
                 }
             }
             else if (c == '+')
@@ -83,10 +107,10 @@ internal static class PiiNumericDetector
         }
     }
 
-    private static void Consider(PiiKindSet kinds, PiiKind kind, int length, ref int best, ref PiiKind bestKind)
+    private static void Consider(PiiKind kind, int length, ref int best, ref PiiKind bestKind)
     {
         // Callers try kinds from the most to the least specific, so a tie keeps the earlier one.
-        if (length > best && kinds.Has(kind))
+        if (length > best)
         {
             best = length;
             bestKind = kind;
@@ -147,13 +171,14 @@ internal static class PiiNumericDetector
 
         if (groups > 1)
         {
-            // Grouped numbers: every group 3–6 digits (4-4-4-4, Amex 4-6-5, Diners 4-6-4).
+            // Grouped numbers: every group 3–6 digits (4-4-4-4, Amex 4-6-5, Diners 4-6-4). A first group outside that
+            // is a bare number followed by other numbers: only it is a candidate.
             for (var g = 0; g < groups; g++)
             {
                 var size = groupDigits[g] - (g == 0 ? 0 : groupDigits[g - 1]);
                 if (size is < 3 or > 6)
                 {
-                    groups = g;
+                    groups = Math.Max(g, 1);
                     break;
                 }
             }
@@ -492,8 +517,8 @@ internal static class PiiNumericDetector
 
     /// <summary>
     /// National formats without a <c>+</c>, always with separators (a bare digit run is never a phone):
-    /// North American <c>555-123-4567</c> / <c>555.123.4567</c> / <c>555 123 4567</c> (area and exchange 2–9, optional
-    /// leading <c>1</c>), and trunk-prefixed numbers starting with <c>0</c> in 2–5 groups of 2–8 digits split by one
+    /// North American <c>555-123-4567</c> / <c>555.123.4567</c> / <c>555 123 4567</c> (area code starting 2–9,
+    /// optional leading <c>1</c>), and trunk-prefixed numbers starting with <c>0</c> in 2–5 groups of 2–8 digits split by one
     /// consistent space or dash, 9–11 digits in all (<c>020 7946 0958</c>, <c>081-234-5678</c>, <c>02-123-4567</c>,
     /// <c>01 23 45 67 89</c>).
     /// </summary>
@@ -561,8 +586,7 @@ internal static class PiiNumericDetector
         // North American: [1 ]NXX-NXX-XXXX.
         var offset = sizes.Length == 4 && sizes[0] == 1 && text[start] == '1' ? 2 : 0;
         var nanp = sizes[(offset == 0 ? 0 : 1)..];
-        if (nanp.Length == 3 && nanp[0] == 3 && nanp[1] == 3 && nanp[2] == 4
-            && text[start + offset] >= '2' && text[start + offset + 4] >= '2')
+        if (nanp.Length == 3 && nanp[0] == 3 && nanp[1] == 3 && nanp[2] == 4 && text[start + offset] >= '2')
         {
             return true;
         }
