@@ -125,10 +125,16 @@ start_gateway() { # port, log name, extra args...: a gateway with the ledger on 
   local code
   for _ in $(seq 1 300); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/chat/completions" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" || true)
-    [ "$code" = 200 ] && return 0
+    [ "$code" = 200 ] && break
     sleep 0.1
   done
-  log "gateway $name did not answer 200 (last: $code)"; tail -50 "$WORK/$name.log"; exit 1
+  [ "$code" = 200 ] || { log "gateway $name did not answer 200 (last: $code)"; tail -50 "$WORK/$name.log"; exit 1; }
+  # The governance set must be on: a prompt with an e-mail address comes back with the masking header.
+  local masked
+  masked=$(curl -s -D - -o /dev/null "http://127.0.0.1:$port/v1/chat/completions" -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' -d '{"model":"demo-model","messages":[{"role":"user","content":"mail jane@example.com"}]}' \
+    | tr -d '\r' | awk -F': ' 'tolower($1)=="x-warden-pii-masked"{print $2}')
+  [ "$masked" = 1 ] || { log "gateway $name does not mask PII (x-warden-pii-masked: '$masked')"; exit 1; }
 }
 start_gateway "$GW" warden; WARDEN_PID=$LAST_PID
 start_gateway "$GWR" warden_redis --counter-store redis; WARDEN_REDIS_PID=$LAST_PID
