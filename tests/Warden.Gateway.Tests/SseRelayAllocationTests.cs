@@ -7,12 +7,20 @@ using Warden.Testing;
 
 namespace Warden.Gateway.Tests;
 
+/// <summary>Runs alone: it counts the process's allocations, which tests running in parallel would add to.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationMeasurementCollection
+{
+    public const string Name = "Allocation measurement";
+}
+
 /// <summary>
 /// Allocations per relayed SSE chunk in the running gateway (not in isolation): the gateway runs in this process, the
 /// upstream is a separate <c>warden mock-provider</c> process, and the client reads the stream into one reused buffer.
 /// Long and short streams are compared, so everything a request costs once (routing, usage event, headers) cancels
 /// out and what is left is the cost of each chunk. An allocation figure, not a timing.
 /// </summary>
+[Collection(AllocationMeasurementCollection.Name)]
 public sealed class SseRelayAllocationTests : IAsyncLifetime
 {
     private const int Streams = 20;

@@ -216,6 +216,12 @@ public sealed partial class ProviderForwarder
             outcome.Target = call.Target;
             _breaker.RecordSuccess(call.Target.TargetKey);
 
+            // Settle before the client has the answer: its next request must not meet this one's reservation.
+            if (context.Features.Get<IBudgetSettlementFeature>() is { } settlement)
+            {
+                await settlement.SettleAsync(usage, call.Target);
+            }
+
             var httpResponse = context.Response;
             httpResponse.StatusCode = StatusCodes.Status200OK;
             httpResponse.ContentType = "application/json";
@@ -250,6 +256,7 @@ public sealed partial class ProviderForwarder
         var committed = false;
         var clientGone = false;
         var broken = false;
+        var settledEarly = false;
         DateTimeOffset? drainUntil = null;
 
         // Reads are not tied to the client: after the commit point a departed client must not stop the drain.
@@ -345,6 +352,14 @@ public sealed partial class ProviderForwarder
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
+
+                // The stream's end is in what is about to be written: settle first, so a client that sends its next
+                // request as soon as it sees the end is admitted against settled counters.
+                if (translator.IsFinished && !settledEarly && context.Features.Get<IBudgetSettlementFeature>() is { } settlement)
+                {
+                    settledEarly = true;
+                    await settlement.SettleAsync(translator.Usage ?? Estimate(call.Facts), call.Target);
+                }
 
                 if (pending.WrittenCount > 0)
                 {

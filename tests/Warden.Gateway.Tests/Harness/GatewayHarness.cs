@@ -19,15 +19,17 @@ public sealed class GatewayHarness : IAsyncLifetime
     private WebApplication? _gateway;
     private WebApplication? _mock;
     private readonly long _maxRequestBytes;
+    private readonly Action<IServiceCollection>? _services;
 
     public GatewayHarness()
         : this(GatewayOptions.DefaultMaxRequestBytes)
     {
     }
 
-    public GatewayHarness(long maxRequestBytes)
+    public GatewayHarness(long maxRequestBytes, Action<IServiceCollection>? services = null)
     {
         _maxRequestBytes = maxRequestBytes;
+        _services = services;
     }
 
     public Uri GatewayUrl { get; } = FreePort.NextUrl();
@@ -54,6 +56,7 @@ public sealed class GatewayHarness : IAsyncLifetime
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(Snapshots);
         builder.Services.AddSingleton<IUsageSink>(Usage);
+        _services?.Invoke(builder.Services);
         _gateway = builder.Build().UseGateway();
         await _gateway.StartAsync();
     }

@@ -29,6 +29,9 @@ public sealed class SnapshotFactory
     /// <summary>The project's guardrail settings (null: none of its own).</summary>
     public GuardrailSettings? Guardrails { get; set; }
 
+    /// <summary>A monthly USD budget on the project (null: none).</summary>
+    public decimal? ProjectBudgetUsd { get; set; }
+
     /// <summary>The platform's default PII rules (null: none).</summary>
     public IDictionary<string, PiiRuleAction>? PlatformPiiRules { get; set; }
 
@@ -64,7 +67,11 @@ public sealed class SnapshotFactory
     public ConfigSnapshot Build(long revision = 1)
     {
         var project = new ProjectEntry(ProjectId, OrganizationId, Organization, Project, _routes.ToFrozenDictionary(StringComparer.Ordinal),
-            ProjectSettings.Empty with { Guardrails = Guardrails });
+            ProjectSettings.Empty with
+            {
+                Guardrails = Guardrails,
+                ProjectBudget = ProjectBudgetUsd is { } usd ? new BudgetEntry(PolicyScope.Project, ProjectId, usd) : null,
+            });
         var consumers = new Dictionary<string, ConsumerEntry>(StringComparer.Ordinal);
         var keys = new List<KeyEntry>();
         foreach (var (name, groups, expires, revoked, key) in _keys)
