@@ -9,11 +9,11 @@ namespace Warden.Core.Guardrails;
 /// </summary>
 public static class PiiMasking
 {
-    /// <summary>Shortest snippet length accepted: the longest placeholder plus two ellipses.</summary>
-    public const int MinSnippetLength = 24;
+    /// <summary>Bytes of context a snippet keeps on each side of its focus.</summary>
+    public const int SnippetContextBytes = 48;
 
-    /// <summary>Default snippet length, in UTF-16 characters.</summary>
-    public const int DefaultSnippetLength = 120;
+    /// <summary>Longest focus a snippet keeps (a longer one, e.g. a long injection match, is cut short).</summary>
+    public const int SnippetMaxFocusBytes = 160;
 
     /// <summary>
     /// Writes <paramref name="utf8"/> to <paramref name="output"/> with each of <paramref name="matches"/> (as returned
@@ -84,90 +84,75 @@ public static class PiiMasking
     }
 
     /// <summary>
-    /// A short snippet (at most <paramref name="maxLength"/> UTF-16 characters) around <c>matches[index]</c> for a
-    /// block record: the match and every other match in view are placeholders, so the snippet never holds the PII.
-    /// Line breaks and tabs become spaces; <c>…</c> marks cut text. A cut never splits a UTF-8 sequence or a surrogate
-    /// pair, and a match at the edge of the view is either shown whole as its placeholder or left out.
+    /// The short excerpt a block record keeps: up to <see cref="SnippetContextBytes"/> bytes either side of the focus
+    /// <paramref name="utf8"/>[start..start+length], cut on UTF-8 character boundaries, line breaks as spaces, <c>…</c>
+    /// where text was cut. Every PII match of any kind that touches the excerpt — including one the cut goes through —
+    /// is replaced by its placeholder, so a snippet never holds personal data or a fragment of it. With
+    /// <paramref name="focusKind"/> the focus is that PII and becomes its placeholder; without, it is kept (a pattern
+    /// match), PII inside it masked. Scans the whole text: meant for the rare block, not the hot path.
     /// </summary>
-    public static string Snippet(ReadOnlySpan<byte> utf8, ReadOnlySpan<PiiMatch> matches, int index, int maxLength = DefaultSnippetLength)
+    public static string Snippet(ReadOnlySpan<byte> utf8, int start, int length, PiiKind? focusKind)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, MinSnippetLength);
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, matches.Length);
-        var target = matches[index];
-        Check(target, 0, utf8.Length);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, utf8.Length);
+        var from = CharStart(utf8, Math.Max(0, start - SnippetContextBytes));
+        var to = CharStart(utf8, Math.Min(utf8.Length, start + Math.Min(length, SnippetMaxFocusBytes) + SnippetContextBytes));
 
-        // A byte window wide enough for maxLength characters on each side, widened to whole matches and whole
-        // UTF-8 sequences; then masked, decoded, and cut to size around the target's placeholder.
-        var windowStart = Math.Max(0, target.Start - (maxLength * 4));
-        var windowEnd = Math.Min(utf8.Length, target.End + (maxLength * 4));
-        while (windowStart > 0 && (utf8[windowStart] & 0xC0) == 0x80)
+        var matches = new List<PiiMatch>();
+        PiiScanner.All.Scan(utf8, matches);
+        if (focusKind is { } kind)
         {
-            windowStart--;
+            matches.Add(new PiiMatch(start, length, kind));
         }
 
-        while (windowEnd < utf8.Length && (utf8[windowEnd] & 0xC0) == 0x80)
+        matches.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+
+        var snippet = new StringBuilder();
+        if (from > 0)
         {
-            windowEnd++;
+            snippet.Append('…');
         }
 
+        var at = from;
         foreach (var match in matches)
         {
-            if (match.Start < windowStart && match.End > windowStart)
-            {
-                windowStart = match.Start;
-            }
-
-            if (match.Start < windowEnd && match.End > windowEnd)
-            {
-                windowEnd = match.End;
-            }
-        }
-
-        var masked = new StringBuilder();
-        var targetAt = 0;
-        var position = windowStart;
-        for (var m = 0; m < matches.Length; m++)
-        {
-            var match = matches[m];
-            if (match.End <= windowStart || match.Start >= windowEnd)
+            if (match.End <= at || match.Start >= to)
             {
                 continue;
             }
 
-            AppendText(masked, utf8[position..match.Start]);
-            if (m == index)
+            if (match.Start > at)
             {
-                targetAt = masked.Length;
+                AppendText(snippet, utf8[at..match.Start]);
             }
 
-            masked.Append(PiiKinds.Placeholder(match.Kind));
-            position = match.End;
+            snippet.Append(PiiKinds.Placeholder(match.Kind));
+            at = match.End;
         }
 
-        AppendText(masked, utf8[position..windowEnd]);
-
-        var placeholderLength = PiiKinds.Placeholder(target.Kind).Length;
-        var available = maxLength - placeholderLength - 2;
-        var before = targetAt;
-        var after = masked.Length - targetAt - placeholderLength;
-        var right = Math.Min(after, available - Math.Min(before, available / 2));
-        var left = Math.Min(before, available - right);
-        var start = targetAt - left;
-        var end = targetAt + placeholderLength + right;
-        if (start > 0 && char.IsLowSurrogate(masked[start]))
+        if (at < to)
         {
-            start++;
+            AppendText(snippet, utf8[at..to]);
         }
 
-        if (end < masked.Length && char.IsHighSurrogate(masked[end - 1]))
+        if (Math.Max(at, to) < utf8.Length)
         {
-            end--;
+            snippet.Append('…');
         }
 
-        var prefix = start > 0 || windowStart > 0 ? "…" : string.Empty;
-        var suffix = end < masked.Length || windowEnd < utf8.Length ? "…" : string.Empty;
-        return string.Concat(prefix, masked.ToString(start, end - start), suffix);
+        return snippet.ToString();
+    }
+
+    // Moves back to the first byte of the UTF-8 sequence at index (continuation bytes are 10xxxxxx).
+    private static int CharStart(ReadOnlySpan<byte> utf8, int index)
+    {
+        while (index > 0 && index < utf8.Length && (utf8[index] & 0xC0) == 0x80)
+        {
+            index--;
+        }
+
+        return index;
     }
 
     private static void AppendText(StringBuilder builder, ReadOnlySpan<byte> utf8)

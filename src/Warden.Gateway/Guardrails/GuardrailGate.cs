@@ -179,7 +179,7 @@ public sealed partial class GuardrailGate : IGuardrailGate
                 {
                     BlockRule = PiiKinds.RuleId(match.Kind);
                     BlockKind = "pii";
-                    BlockSnippet = GuardrailSnippet.Around(text, match.Start, match.Length, match.Kind);
+                    BlockSnippet = PiiMasking.Snippet(text, match.Start, match.Length, match.Kind);
                     return false;
                 }
             }
@@ -236,7 +236,7 @@ public sealed partial class GuardrailGate : IGuardrailGate
                     BlockKind = "pattern";
                     var start = Encoding.UTF8.GetByteCount(chars[..match.Index]);
                     var length = Encoding.UTF8.GetByteCount(chars.Slice(match.Index, match.Length));
-                    BlockSnippet = GuardrailSnippet.Around(text, start, length, focusKind: null);
+                    BlockSnippet = PiiMasking.Snippet(text, start, length, focusKind: null);
                     return true;
                 }
             }

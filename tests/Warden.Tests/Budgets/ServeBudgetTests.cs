@@ -36,15 +36,10 @@ public sealed class ServeBudgetTests : IAsyncLifetime
     [Fact]
     public async Task Serve_FirstRequest_SeesMonthToDateLedgerSpend()
     {
-        var dataDir = Path.Combine(Path.GetTempPath(), "warden-serve-budget-" + Guid.NewGuid().ToString("N"));
-        var gatewayUrl = FreePort.NextUrl();
-        var controlPlaneUrl = FreePort.NextUrl();
-        await using var serve = WardenProcess.Start(
-            ["serve", "--data-dir", dataDir, "--gateway-url", gatewayUrl.ToString().TrimEnd('/'), "--control-plane-url", controlPlaneUrl.ToString().TrimEnd('/')],
-            new Dictionary<string, string?> { ["WARDEN__ControlPlane__BootstrapAdminToken"] = AdminClient.Token, ["WARDEN__ControlPlane__LocalAdmin"] = "false" });
-        await serve.WaitForHttpOkAsync(new Uri(controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
+        await using var serve = await AdminServe.StartAsync("warden-serve-budget-");
+        var gatewayUrl = serve.GatewayUrl;
 
-        using var admin = new AdminClient(controlPlaneUrl);
+        using var admin = new AdminClient(serve.ControlPlaneUrl);
         await admin.CreateOrganizationAndProjectAsync("acme", "solo");
         await admin.CreateProviderAndRouteAsync("acme", "solo", new Uri(_mockUrl, "/v1"));
         await admin.CreateRouteAsync("acme", "solo", "hammer", "hammer-upstream@tokens=10");
@@ -60,7 +55,7 @@ public sealed class ServeBudgetTests : IAsyncLifetime
         using (var project = await admin.GetAsync("/api/orgs/acme/projects/solo"))
         using (var organization = await admin.GetAsync("/api/orgs/acme"))
         {
-            await using var db = new WardenDbContextFactory(StorageOptions.ForSqliteFile(Path.Combine(dataDir, "warden.db"))).CreateDbContext();
+            await using var db = new WardenDbContextFactory(serve.Storage).CreateDbContext();
             db.UsageRecords.Add(new UsageRecord
             {
                 EventId = Guid.NewGuid(),

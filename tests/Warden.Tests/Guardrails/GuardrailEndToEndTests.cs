@@ -37,15 +37,9 @@ public sealed class GuardrailEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Serve_GuardrailsFromTheAdminApi_MaskAndBlock_AndTheBlockIsRecordedRedacted()
     {
-        var dataDir = Directory.CreateTempSubdirectory("warden-guardrails-").FullName;
-        var gatewayUrl = FreePort.NextUrl();
-        var controlPlaneUrl = FreePort.NextUrl();
-        await using var serve = WardenProcess.Start(
-            ["serve", "--data-dir", dataDir, "--gateway-url", gatewayUrl.ToString().TrimEnd('/'), "--control-plane-url", controlPlaneUrl.ToString().TrimEnd('/')],
-            new Dictionary<string, string?> { ["WARDEN__ControlPlane__BootstrapAdminToken"] = AdminClient.Token, ["WARDEN__ControlPlane__LocalAdmin"] = "false" });
-        await serve.WaitForHttpOkAsync(new Uri(controlPlaneUrl, "/readyz"), TimeSpan.FromSeconds(60));
+        await using var serve = await AdminServe.StartAsync("warden-guardrails-");
 
-        using var admin = new AdminClient(controlPlaneUrl);
+        using var admin = new AdminClient(serve.ControlPlaneUrl);
         await admin.CreateOrganizationAndProjectAsync("acme", "solo");
         await admin.CreateProviderAndRouteAsync("acme", "solo", new Uri(_mockUrl, "/v1"));
         await admin.CreateRouteAsync("acme", "solo", "echo", "gpt-4o-mini@echo");
@@ -57,7 +51,7 @@ public sealed class GuardrailEndToEndTests : IAsyncLifetime
             piiRules = new Dictionary<string, string> { ["email"] = "mask", ["credit_card"] = "block" },
         });
 
-        using var http = new HttpClient { BaseAddress = gatewayUrl };
+        using var http = new HttpClient { BaseAddress = serve.GatewayUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
         // The gateway applies the change within the reconcile bound; until then the text passes unmasked.
@@ -113,7 +107,7 @@ public sealed class GuardrailEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("jane.doe", snippet, StringComparison.Ordinal);
 
         // The ledger row of the blocked request costs nothing.
-        await using var db = new WardenDbContextFactory(StorageOptions.ForSqliteFile(Path.Combine(dataDir, "warden.db"))).CreateDbContext();
+        await using var db = new WardenDbContextFactory(serve.Storage).CreateDbContext();
         var row = await db.UsageRecords.AsNoTracking().SingleAsync(r => r.RequestId == requestId);
         Assert.Equal("guardrail_blocked", row.Status);
         Assert.Equal(0m, row.CostUsd);
