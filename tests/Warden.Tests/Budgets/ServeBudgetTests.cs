@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Warden.MockProvider;
 using Warden.Storage;
 using Warden.Storage.Entities;
-using Warden.Testing;
 using Warden.Tests.Reconcile;
 
 namespace Warden.Tests.Budgets;
@@ -14,25 +11,8 @@ namespace Warden.Tests.Budgets;
 /// <c>warden serve</c> (in-memory counters by default) seeds budget counters from its own database in-process: spend
 /// already in the ledger counts against the budget from the first request.
 /// </summary>
-public sealed class ServeBudgetTests : IAsyncLifetime
+public sealed class ServeBudgetTests(MockUpstream mock) : IClassFixture<MockUpstream>
 {
-    private readonly Uri _mockUrl = FreePort.NextUrl();
-    private WebApplication? _mock;
-
-    public async Task InitializeAsync()
-    {
-        _mock = MockProviderServer.Build(new MockProviderOptions { Url = _mockUrl });
-        await _mock.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mock is not null)
-        {
-            await _mock.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Serve_FirstRequest_SeesMonthToDateLedgerSpend()
     {
@@ -41,7 +21,7 @@ public sealed class ServeBudgetTests : IAsyncLifetime
 
         using var admin = new AdminClient(serve.ControlPlaneUrl);
         await admin.CreateOrganizationAndProjectAsync("acme", "solo");
-        await admin.CreateProviderAndRouteAsync("acme", "solo", new Uri(_mockUrl, "/v1"));
+        await admin.CreateProviderAndRouteAsync("acme", "solo", mock.ApiBase);
         await admin.CreateRouteAsync("acme", "solo", "hammer", "hammer-upstream@tokens=10");
         await admin.PutAsync("/api/pricing/hammer", new { inputUsdPerMillion = 0m, outputUsdPerMillion = 100m, cacheReadUsdPerMillion = 0m, cacheWriteUsdPerMillion = 0m });
         var spent = await admin.CreateConsumerAsync("acme", "solo", "spent");

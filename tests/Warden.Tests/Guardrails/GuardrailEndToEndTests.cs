@@ -2,11 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
-using Warden.MockProvider;
 using Warden.Storage;
-using Warden.Testing;
 using Warden.Tests.Reconcile;
 
 namespace Warden.Tests.Guardrails;
@@ -15,25 +12,8 @@ namespace Warden.Tests.Guardrails;
 /// Guardrails configured through the admin API of a running <c>warden serve</c> reach its gateway; a blocked request
 /// becomes a guardrail block an org admin can read (redacted) and a $0 row in the usage ledger.
 /// </summary>
-public sealed class GuardrailEndToEndTests : IAsyncLifetime
+public sealed class GuardrailEndToEndTests(MockUpstream mock) : IClassFixture<MockUpstream>
 {
-    private readonly Uri _mockUrl = FreePort.NextUrl();
-    private WebApplication? _mock;
-
-    public async Task InitializeAsync()
-    {
-        _mock = MockProviderServer.Build(new MockProviderOptions { Url = _mockUrl });
-        await _mock.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mock is not null)
-        {
-            await _mock.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Serve_GuardrailsFromTheAdminApi_MaskAndBlock_AndTheBlockIsRecordedRedacted()
     {
@@ -41,7 +21,7 @@ public sealed class GuardrailEndToEndTests : IAsyncLifetime
 
         using var admin = new AdminClient(serve.ControlPlaneUrl);
         await admin.CreateOrganizationAndProjectAsync("acme", "solo");
-        await admin.CreateProviderAndRouteAsync("acme", "solo", new Uri(_mockUrl, "/v1"));
+        await admin.CreateProviderAndRouteAsync("acme", "solo", mock.ApiBase);
         await admin.CreateRouteAsync("acme", "solo", "echo", "gpt-4o-mini@echo");
         var consumer = await admin.CreateConsumerAsync("acme", "solo", "alice");
         var key = (await admin.CreateKeyAsync("acme", "solo", consumer)).Key;
